@@ -109,6 +109,7 @@ class Talk:
     fences: tuple[Fence, ...]
     kind: str
     source: Source
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -163,11 +164,18 @@ class Tool:
     examples: tuple[ToolExample, ...]
     notes: str
     source: Source
+    autolink: bool = True
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def names(self) -> tuple[str, ...]:
         """The name and every alias: what prose may call this tool."""
         return (self.name, *self.aliases)
+
+    @property
+    def prose_names(self) -> tuple[str, ...]:
+        """Names that link to this tool when they appear in prose."""
+        return self.names if self.autolink else self.aliases
 
 
 @dataclass(frozen=True)
