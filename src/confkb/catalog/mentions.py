@@ -1,0 +1,79 @@
+"""Find tool names in talk prose: for the tool pages' context sentences and for auto-links."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from confkb.catalog.prose import iter_lines, plain_text, split_line
+from confkb.model import Talk, Tool
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9\"'(])")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A tool named in a talk's prose.
+
+    Attributes:
+        tool_id: The tool.
+        talk_id: The talk (``event/slug``).
+        line: Line in the talk file.
+        sentence: The sentence around the name, as plain text.
+    """
+
+    tool_id: str
+    talk_id: str
+    line: int
+    sentence: str
+
+
+class ToolMatcher:
+    """Matches any tool name or alias as a whole word, longest name first."""
+
+    def __init__(self, tools: Iterable[Tool]) -> None:
+        self.by_name: dict[str, str] = {}
+        for tool in tools:
+            for name in tool.prose_names:
+                self.by_name.setdefault(name, tool.id)
+        names = sorted(self.by_name, key=len, reverse=True)
+        alternatives = "|".join(re.escape(n) for n in names) or r"(?!x)x"
+        # Not part of a longer word, path, id or domain ("k3s-io", "trivy.dev", "docs/oras").
+        self.pattern = re.compile(rf"(?<![\w/.@-])({alternatives})(?![\w/@-]|\.\w)")
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, tool_id)`` of every tool name in a prose text."""
+        return [(m.start(), m.end(), self.by_name[m.group(1)]) for m in self.pattern.finditer(text)]
+
+
+def _sentence(line: str, start: int) -> str:
+    """The sentence of a line that contains position ``start``."""
+    pos = 0
+    for part in _SENTENCE_END.split(line):
+        end = pos + len(part)
+        if start <= end:
+            return plain_text(part)
+        pos = end + 1
+    return plain_text(line)
+
+
+def find_mentions(talk: Talk, matcher: ToolMatcher) -> list[Mention]:
+    """Every tool named in a talk's prose, one mention per tool and line."""
+    mentions: list[Mention] = []
+    seen: set[tuple[str, int]] = set()
+    for index, line, prose in iter_lines(talk.body):
+        if not prose:
+            continue
+        offset = 0
+        for segment in split_line(line):
+            if segment.prose:
+                for start, _end, tool_id in matcher.find(segment.text):
+                    key = (tool_id, index)
+                    if key not in seen:
+                        seen.add(key)
+                        mentions.append(
+                            Mention(tool_id, talk.id, talk.body_line + index, _sentence(line, offset + start))
+                        )
+            offset += len(segment.text)
+    return mentions
