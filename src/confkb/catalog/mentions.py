@@ -58,11 +58,29 @@ def _sentence(line: str, start: int) -> str:
     return plain_text(line)
 
 
+_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+")
+
+
+def _paragraph(lines: list[tuple[str, bool]], index: int) -> tuple[str, int]:
+    """The paragraph (or list item) around line ``index``, joined, and where that line starts in it."""
+    start = index
+    while start > 0 and lines[start - 1][1] and not _ITEM.match(lines[start][0]):
+        start -= 1
+    end = index
+    while end + 1 < len(lines) and lines[end + 1][1] and not _ITEM.match(lines[end + 1][0]):
+        end += 1
+    parts = [lines[i][0].strip() for i in range(start, end + 1)]
+    offset = sum(len(p) + 1 for p in parts[: index - start])
+    lead = len(lines[index][0]) - len(lines[index][0].lstrip())
+    return " ".join(parts), offset - lead
+
+
 def find_mentions(talk: Talk, matcher: ToolMatcher) -> list[Mention]:
     """Every tool named in a talk's prose, one mention per tool and line."""
     mentions: list[Mention] = []
     seen: set[tuple[str, int]] = set()
-    for index, line, prose in iter_lines(talk.body):
+    lines = [(line, prose) for _index, line, prose in iter_lines(talk.body)]
+    for index, (line, prose) in enumerate(lines):
         if not prose:
             continue
         offset = 0
@@ -72,8 +90,10 @@ def find_mentions(talk: Talk, matcher: ToolMatcher) -> list[Mention]:
                     key = (tool_id, index)
                     if key not in seen:
                         seen.add(key)
+                        paragraph, shift = _paragraph(lines, index)
                         mentions.append(
-                            Mention(tool_id, talk.id, talk.body_line + index, _sentence(line, offset + start))
+                            Mention(tool_id, talk.id, talk.body_line + index,
+                                    _sentence(paragraph, shift + offset + start))
                         )
             offset += len(segment.text)
     return mentions

@@ -1,0 +1,106 @@
+"""Rewrite a talk's Markdown body for the site: auto-link tool names, decorate snippets."""
+
+from __future__ import annotations
+
+import re
+
+from confkb.catalog import Catalog
+from confkb.catalog.prose import map_prose
+from confkb.pages.common import Verification, badge_line, rel, tool_path
+from confkb.snippets.model import Snippet
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+
+
+def autolink(markdown: str, page_path: str, catalog: Catalog, skip: set[str] | None = None) -> str:
+    """Link the first mention of each tool per section to its page.
+
+    Only prose is touched: never code, links, headings, HTML or comments. A new section starts
+    at each heading, so a long talk links a tool again where a reader may jump in.
+    """
+    skip = skip or set()
+    lines = markdown.split("\n")
+    sections: list[list[str]] = [[]]
+    for line in lines:
+        if _HEADING.match(line) and sections[-1]:
+            sections.append([])
+        sections[-1].append(line)
+
+    out = []
+    for section in sections:
+        linked: set[str] = set()
+
+        def link(text: str, _index: int) -> str:
+            pieces = []
+            pos = 0
+            for start, end, tool_id in catalog.matcher.find(text):
+                if tool_id in linked or tool_id in skip:
+                    continue
+                linked.add(tool_id)
+                pieces.append(text[pos:start])
+                pieces.append(f"[{text[start:end]}]({rel(page_path, tool_path(tool_id))}){{ .confkb-tool }}")
+                pos = end
+            pieces.append(text[pos:])
+            return "".join(pieces)
+
+        out.append(map_prose("\n".join(section), link))
+    return "\n".join(out)
+
+
+def _console_split(code: str) -> tuple[list[str], list[str]]:
+    """Commands and output lines of a console block."""
+    commands: list[str] = []
+    output: list[str] = []
+    continued = False
+    for line in code.split("\n"):
+        if line.startswith("$ ") or line == "$":
+            commands.append(line[2:])
+            continued = line.endswith("\\")
+        elif continued:
+            commands.append(line)
+            continued = line.endswith("\\")
+        else:
+            output.append(line)
+    return commands, output
+
+
+def decorate_snippets(
+    markdown: str, body_line: int, snippets: list[Snippet], verification: Verification
+) -> str:
+    """Put a status badge above every runnable block; split console blocks into command and output.
+
+    A console block becomes a ``bash`` block of commands only, so the copy button copies
+    exactly what to type; its output follows in a ``text`` block.
+    """
+    by_line = {s.line: s for s in snippets}
+    lines = markdown.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        snippet = by_line.get(body_line + index)
+        if snippet is None:
+            out.append(lines[index])
+            index += 1
+            continue
+        opening = lines[index]
+        indent = opening[: len(opening) - len(opening.lstrip())]
+        marker = re.match(r"[`~]+", opening.lstrip()).group(0)  # type: ignore[union-attr]
+        end = index + 1
+        while end < len(lines) and not re.match(rf"^[ \t]*{re.escape(marker)}[`~]*[ \t]*$", lines[end]):
+            end += 1
+        block = lines[index : end + 1]
+        if snippet.kind != "text":
+            out.append(indent + badge_line(snippet, verification.status(snippet)))
+            out.append("")
+        if snippet.language == "console":
+            commands, output = _console_split("\n".join(l[len(indent):] for l in block[1:-1]))
+            if commands:
+                out += [f"{indent}{marker}bash", *(indent + c for c in commands), indent + marker]
+                if any(o.strip() for o in output):
+                    out += ["", f"{indent}{marker}text", *(indent + o for o in output), indent + marker]
+            else:
+                out += block
+        else:
+            out += block
+        index = end + 1
+    return "\n".join(out)
