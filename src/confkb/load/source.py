@@ -55,6 +55,20 @@ def read_text(file: Path, rel: str) -> tuple[str | None, list[Problem]]:
     return text.lstrip("\ufeff"), []
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML, but an impossible date stays text so the field check can report it."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def _record_lines(node: yaml.Node, prefix: str, first_line: int, lines: dict[str, int]) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -75,7 +89,7 @@ def parse_yaml(text: str, rel: str, first_line: int = 1) -> tuple[YamlDoc | None
     Returns:
         The document, or ``None`` with a problem when the YAML is invalid.
     """
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
