@@ -24,6 +24,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="snippet results to show as badges (default: .confkb/results.json)")
     p.set_defaults(func=cmd_render)
 
+    p = sub.add_parser("schema", help="print the path (or the text) of a shipped JSON Schema")
+    p.add_argument("name", choices=["talk", "event", "tool"])
+    p.add_argument("--print", action="store_true", dest="show", help="print the schema itself")
+    p.set_defaults(func=cmd_schema)
+
     new = sub.add_parser("new", help="scaffold content").add_subparsers(dest="what", metavar="WHAT")
     p = new.add_parser("talk", help="create talks/<event>/<slug>.md from a template")
     p.add_argument("--event", required=True, help="event id (folder under talks/)")
@@ -46,6 +51,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     kb = content.kb
     print(f"ok: {len(kb.events)} events, {len(kb.talks)} talks, {len(kb.speakers)} speakers, "
           f"{len(kb.tools)} tools, {len(content.snippets)} snippets")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Show where a JSON Schema is, for editor settings, or print it."""
+    path = Path(__file__).resolve().parent.parent / "schema" / f"{args.name}.schema.json"
+    print(path.read_text(encoding="utf-8") if args.show else path)
     return 0
 
 
