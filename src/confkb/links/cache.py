@@ -81,8 +81,11 @@ class LinkCache:
         for url, raw in (entries if isinstance(entries, dict) else {}).items():
             try:
                 entry = CacheEntry(
-                    LinkStatus(raw["status"]), raw.get("code"), str(raw.get("reason", "")),
-                    str(raw.get("final_url", "")), float(raw["checked_at"]),
+                    LinkStatus(raw["status"]),
+                    raw.get("code"),
+                    str(raw.get("reason", "")),
+                    str(raw.get("final_url", "")),
+                    float(raw["checked_at"]),
                 )
             except (KeyError, TypeError, ValueError):
                 continue
@@ -109,8 +112,11 @@ class LinkCache:
         """Write the fresh entries back, atomically (a crash never leaves half a file)."""
         entries = {
             url: {
-                "status": str(e.status), "code": e.code, "reason": e.reason,
-                "final_url": e.final_url, "checked_at": e.checked_at,
+                "status": str(e.status),
+                "code": e.code,
+                "reason": e.reason,
+                "final_url": e.final_url,
+                "checked_at": e.checked_at,
             }
             for url, e in sorted(self._entries.items())
             if self._fresh(e)

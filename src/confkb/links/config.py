@@ -121,7 +121,12 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
 _TYPES = {f.name: f.type for f in fields(LinksConfig)}
 _DURATIONS = {
-    "connect_timeout", "read_timeout", "deadline", "backoff", "max_retry_wait", "cache_ttl",
+    "connect_timeout",
+    "read_timeout",
+    "deadline",
+    "backoff",
+    "max_retry_wait",
+    "cache_ttl",
 }
 
 
@@ -132,7 +137,7 @@ def parse_duration(value: Any) -> float:
         ValueError: For anything else, or a negative number.
     """
     if isinstance(value, bool):
-        raise ValueError("expected a duration such as 30, 10m, 12h or 1d")
+        raise TypeError("expected a duration such as 30, 10m, 12h or 1d")
     if isinstance(value, int | float):
         if value < 0:
             raise ValueError("must not be negative")
@@ -180,7 +185,7 @@ def _parse_codes(value: Any) -> frozenset[int]:
 def _parse_patterns(value: Any) -> tuple[str, ...]:
     items = value.split() if isinstance(value, str) else value
     if not isinstance(items, list):
-        raise ValueError("expected a list of regular expressions")
+        raise TypeError("expected a list of regular expressions")
     for item in items:
         try:
             re.compile(str(item))
@@ -208,7 +213,7 @@ def _parse_policy(value: Any, path: str, problem) -> HostPolicy | None:
         if key in value:
             try:
                 kwargs[key] = parse(value[key])
-            except ValueError as exc:
+            except (TypeError, ValueError) as exc:
                 problem(f"{path}.{key}", str(exc))
     return HostPolicy(**kwargs)
 
@@ -221,7 +226,7 @@ def _parse_severity(value: Any) -> LinkStatus:
 
 def _parse_headers(value: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, Mapping):
-        raise ValueError("expected a mapping of header names to values")
+        raise TypeError("expected a mapping of header names to values")
     return tuple((str(k), str(v)) for k, v in value.items())
 
 
@@ -234,7 +239,7 @@ def _parse_value(key: str, value: Any, path: str, problem) -> Any:
             return _parse_patterns(value)
         if key == "hosts":
             if not isinstance(value, list):
-                raise ValueError("expected a list of host policies")
+                raise TypeError("expected a list of host policies")
             policies = (_parse_policy(v, f"{path}[{i}]", problem) for i, v in enumerate(value))
             return tuple(p for p in policies if p is not None)
         kind = _TYPES[key]
@@ -243,7 +248,7 @@ def _parse_value(key: str, value: Any, path: str, problem) -> Any:
         if kind == "int":
             return _parse_int(value, 0 if key in {"retries", "max_redirects"} else 1)
         return str(value)
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:
         problem(path, str(exc))
         return None
 
@@ -320,9 +325,7 @@ def resolve_config(
 
     values: dict[str, Any] = {}
     layers: list[tuple[str, Mapping[str, Any]]] = [("file", section)]
-    env = {
-        k[len(ENV_PREFIX):].lower(): v for k, v in environ.items() if k.startswith(ENV_PREFIX)
-    }
+    env = {k[len(ENV_PREFIX) :].lower(): v for k, v in environ.items() if k.startswith(ENV_PREFIX)}
     layers += [("env", env), ("cli", overrides or {})]
     for origin, layer in layers:
         for key, raw in layer.items():

@@ -158,7 +158,10 @@ async def fetch(
         try:
             async with asyncio.timeout(connect_timeout):
                 reader, writer = await asyncio.open_connection(
-                    host, port, ssl=context, server_hostname=host if tls else None,
+                    host,
+                    port,
+                    ssl=context,
+                    server_hostname=host if tls else None,
                     limit=_HEADER_LIMIT,
                 )
         except TimeoutError:

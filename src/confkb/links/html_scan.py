@@ -11,9 +11,20 @@ from html.parser import HTMLParser
 
 # (tag, attribute) pairs whose value is a URL the reader's browser will fetch or follow.
 _URL_ATTRS = {
-    ("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("script", "src"),
-    ("iframe", "src"), ("source", "src"), ("video", "src"), ("video", "poster"),
-    ("audio", "src"), ("embed", "src"), ("object", "data"), ("track", "src"), ("input", "src"),
+    ("a", "href"),
+    ("area", "href"),
+    ("link", "href"),
+    ("img", "src"),
+    ("script", "src"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("track", "src"),
+    ("input", "src"),
 }
 _SRCSET_TAGS = {"img", "source"}
 

@@ -106,7 +106,7 @@ class SourceMap:
         """
         self._manifest = manifest
         self._root = root
-        self._site_label = site_label.rstrip("/")
+        self.site_label = site_label.rstrip("/")
         self._lines: dict[str, list[str]] = {}
         self._seen: dict[tuple[str, str], int] = {}
 
@@ -133,7 +133,7 @@ class SourceMap:
         """
         sources = self._manifest.sources.get(page)
         if not sources:
-            return Location(f"{self._site_label}/{page}", line, page, href, text)
+            return Location(f"{self.site_label}/{page}", line, page, href, text)
         nth = self._seen.get((page, href), 0)
         self._seen[(page, href)] = nth + 1
         for needle in _needles(href, text):
