@@ -223,12 +223,11 @@ class ExternalChecker:
         """One redirect hop: the request, a GET fallback, and retries with backoff."""
         hostname = (urlsplit(url).hostname or "").lower()
         host = self._host(hostname)
-        use_get = not self.config.head or host.prefers_get
+        use_get = not self.config.head
         attempt = 0
         while True:
-            method = "GET" if use_get else "HEAD"
             try:
-                response = await self._request(url, method, host, hostname, state)
+                method, response = await self._request(url, use_get, host, hostname, state)
             except RequestError as exc:
                 if not exc.retryable or attempt >= self.config.retries:
                     raise
@@ -266,9 +265,14 @@ class ExternalChecker:
             await asyncio.sleep(wait)
 
     async def _request(
-        self, url: str, method: str, host: _Host, hostname: str, state: _Attempts
-    ) -> Response:
-        """One request, inside the host's and the global limits and the URL's deadline."""
+        self, url: str, use_get: bool, host: _Host, hostname: str, state: _Attempts
+    ) -> tuple[str, Response]:
+        """One request, inside the host's and the global limits and the URL's deadline.
+
+        Returns:
+            The method used and the response. HEAD is chosen only once a slot is held, so
+            that what an earlier request learnt about the host (it refuses HEAD) counts.
+        """
         assert self._global is not None
         async with host.slots:
             # Waiting out a host-wide pause holds a slot of that host only (it is paused
@@ -285,9 +289,10 @@ class ExternalChecker:
                         f"gave up: deadline of {self.config.deadline:g} s", retryable=False
                     )
                 state.requests += 1
+                method = "GET" if use_get or host.prefers_get else "HEAD"
                 try:
                     async with asyncio.timeout(remaining):
-                        return await self._fetch(
+                        return method, await self._fetch(
                             url,
                             method,
                             headers=self._headers(hostname),
