@@ -69,6 +69,7 @@ class _Attempts:
     deadline: float | None = None
     requests: int = 0
     retries: int = 0
+    last_problem: str = ""
     notes: list[str] = field(default_factory=list)
 
 
@@ -232,6 +233,7 @@ class ExternalChecker:
                 if not exc.retryable or attempt >= self.config.retries:
                     raise
                 wait, failure = backoff_delay(attempt, self.config.backoff, 1e9), exc
+                state.last_problem = str(exc)
             else:
                 if method == "HEAD" and head_unreliable(response.status):
                     host.prefers_get = host.prefers_get or response.status in (405, 501)
@@ -240,6 +242,7 @@ class ExternalChecker:
                 if response.status not in RETRY_STATUSES or attempt >= self.config.retries:
                     return response
                 failure = response
+                state.last_problem = _status_words(response.status, response.reason)
                 asked = retry_after_seconds(response.headers.get("retry-after"))
                 wait = (
                     asked if asked is not None else backoff_delay(attempt, self.config.backoff, 1e9)
@@ -285,8 +288,10 @@ class ExternalChecker:
                     state.started, state.deadline = now, now + self.config.deadline
                 remaining = state.deadline - now
                 if remaining <= 0:
+                    # Waiting for a slot ate the rest of the time; say what went wrong before.
+                    last = f" (last attempt: {state.last_problem})" if state.last_problem else ""
                     raise RequestError(
-                        f"gave up: deadline of {self.config.deadline:g} s", retryable=False
+                        f"gave up: deadline of {self.config.deadline:g} s{last}", retryable=False
                     )
                 state.requests += 1
                 method = "GET" if use_get or host.prefers_get else "HEAD"

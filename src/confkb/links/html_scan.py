@@ -34,8 +34,10 @@ _SRCSET_TAGS = {"img", "source"}
 _SKIPPED_RELS = {"canonical", "alternate", "preconnect", "dns-prefetch", "search", "me"}
 
 # Material puts "edit this page" / "view source" buttons in the article; they point at the
-# repository's default branch, where a page added in this change does not exist yet.
-_SKIPPED_CLASSES = {"md-content__button"}
+# repository's default branch, where a page added in this change does not exist yet. A
+# heading's permalink ("headerlink") points at the heading's own id: it cannot be broken,
+# and checking one per heading would only bury the real findings.
+_SKIPPED_CLASSES = {"md-content__button", "headerlink"}
 
 
 @dataclass(frozen=True)

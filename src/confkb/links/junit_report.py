@@ -18,7 +18,7 @@ def report_to_junit(report: LinkReport) -> ET.Element:
     cases: list[ET.Element] = []
     tally = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for result in report.results:
-        for loc in result.locations:
+        for loc in result.places():
             case = ET.Element(
                 "testcase",
                 {

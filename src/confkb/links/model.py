@@ -103,6 +103,17 @@ class LinkResult:
         """True for links to other sites."""
         return self.kind is LinkKind.EXTERNAL
 
+    def places(self) -> list[Location]:
+        """The locations, one per ``path:line``.
+
+        A tool page and a talk page may both show a link from the talk's front matter: two
+        pages, one line to fix, so one finding.
+        """
+        seen: dict[tuple[str, int], Location] = {}
+        for loc in self.locations:
+            seen.setdefault((loc.path, loc.line), loc)
+        return list(seen.values())
+
 
 @dataclass(frozen=True)
 class LinkReport:

@@ -25,7 +25,7 @@ def format_findings(report: LinkReport, verbose: bool = False) -> list[str]:
     for result in report.results:
         if not verbose and result.status not in _SHOWN_ALWAYS:
             continue
-        for loc in result.locations:
+        for loc in result.places():
             # Internal links read best as the author wrote them, external ones as checked.
             shown = result.url if result.is_external else (loc.href or result.url)
             reason = f" ({result.reason})" if result.reason else ""
@@ -46,8 +46,13 @@ def format_summary(report: LinkReport) -> str:
     )
     if report.offline:
         head += " (offline: external links not checked)"
-    bad = counts[LinkStatus.FAILED] + counts[LinkStatus.ERROR]
-    verdict = f"FAILED: {bad} link{'s' if bad != 1 else ''} to fix" if bad else "links OK"
+    failed, errors = counts[LinkStatus.FAILED], counts[LinkStatus.ERROR]
+    problems = []
+    if failed:
+        problems.append(f"{failed} broken link{'s' if failed != 1 else ''}")
+    if errors:
+        problems.append(f"{errors} link{'s' if errors != 1 else ''} could not be checked")
+    verdict = f"FAILED: {', '.join(problems)}" if problems else "links OK"
     return f"{head}\n{verdict}"
 
 
