@@ -18,6 +18,21 @@ for tool in ssh ssh-add ssh-agent ssh-keygen ssh-keyscan; do
         cp -L "$lib" "$out$lib"
     done
 done
+# Alpine's busybox has printenv; Debian's busybox-static does not. Same behaviour:
+# print the named variables, exit 1 when one is not set.
+cat > "$out/usr/bin/printenv" <<'SCRIPT'
+#!/bin/sh
+[ $# -eq 0 ] && exec env
+rc=0
+for name in "$@"; do
+    case $name in
+        ''|[!A-Za-z_]*|*[!A-Za-z0-9_]*) rc=1; continue ;;
+    esac
+    if eval "[ -n \"\${$name+set}\" ]"; then eval "printf '%s\\n' \"\$$name\""; else rc=1; fi
+done
+exit $rc
+SCRIPT
+chmod 755 "$out/usr/bin/printenv"
 cp /etc/ssl/certs/ca-certificates.crt "$out/etc/ssl/certs/"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$out/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$out/etc/group"
