@@ -66,7 +66,7 @@ def _parse(path: Path) -> _Html:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped knowledge base, built once with ``mkdocs build --strict``."""
     site = tmp_path_factory.mktemp("site")
-    proc = subprocess.run([*MKDOCS, "build", "--strict", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)],
+    proc = subprocess.run([*MKDOCS, "build", "--strict", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)],
                           capture_output=True, text=True, env=ENV, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     return site
@@ -164,7 +164,7 @@ def test_site_without_results_says_not_yet_verified(tmp_path: Path) -> None:
     import shutil
 
     shutil.copytree(SAMPLES / "kb-minimal", kb)
-    proc = subprocess.run([*MKDOCS, "build", "--strict", "-q", "-d", str(tmp_path / "site")],
+    proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(tmp_path / "site")],
                           capture_output=True, text=True, env=ENV, cwd=kb)
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "site/talks/demo-conf-2024/scanning-images/index.html").read_text(encoding="utf-8")
@@ -183,7 +183,7 @@ def test_strict_build_fails_on_bad_content_and_keeps_the_old_site(tmp_path: Path
     kb = tmp_path / "kb"
     shutil.copytree(SAMPLES / "kb-minimal", kb)
     site = tmp_path / "site"
-    assert subprocess.run([*MKDOCS, "build", "--strict", "-q", "-d", str(site)], env=ENV, cwd=kb).returncode == 0
+    assert subprocess.run([*MKDOCS, "build", "--strict", "-d", str(site)], env=ENV, cwd=kb).returncode == 0
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
     overlay(kb, SAMPLES / "bad" / "unknown-tool")
     overlay(kb, SAMPLES / "bad" / "fence-without-language")
