@@ -19,7 +19,7 @@ import requests.exceptions
 
 from confkb.results.model import Result, Status
 from confkb.runner.driver import build_driver
-from confkb.runner.images import ImageChoice
+from confkb.runner.images import ImageChoice, ImageResolver
 from confkb.runner.markers import Event, MarkerSplitter
 from confkb.runner.plan import IN_PROCESS, ScenarioPlan, Step
 from confkb.runner.sandbox import RunIdentity, SandboxLimits, snippet_host_config
@@ -31,7 +31,12 @@ _BOOT = 'if command -v bash >/dev/null 2>&1; then exec bash -c "$1"; fi; exec sh
 _BOOT_FILE = ('if command -v bash >/dev/null 2>&1; then exec bash /workspace/.confkb-driver.sh; fi; '
               'exec sh /workspace/.confkb-driver.sh')
 _FORK_FAILED = re.compile(r"fork: (retry: )?Resource temporarily unavailable|Cannot fork|can't fork", re.I)
-_ERRORISH = re.compile(r"error|fail|cannot|can't|not found|no such|denied|invalid|unknown|refused", re.I)
+_ERRORISH = re.compile(r"error|fail|cannot|can't|not found|no such|denied|invalid|unknown|refused|"
+                       r"requires|unexpected|missing|exit code|not permitted", re.I)
+_NOT_LOCAL = re.compile(r"Unable to find image '(?P<image>[^']+)' locally")
+_PULL_FAILED = re.compile(r"(Error response from daemon|error pulling image|failed to resolve).*"
+                          r"(dial tcp|no such host|i/o timeout|network is unreachable|pull access denied|"
+                          r"connection refused|server misbehaving)", re.I)
 _RANK = {Status.PASSED: 0, Status.SKIPPED: 0, Status.NOT_RUN: 1, Status.FAILED: 2,
          Status.TIMED_OUT: 3, Status.HARNESS_ERROR: 4}
 
@@ -97,6 +102,7 @@ class ScenarioContext:
         root: Knowledge-base root (for ``files=``).
         cancel: Set when the run is interrupted.
         lint: Lint findings per snippet id (filled by the run).
+        resolver: Images by name (to explain images a scenario's daemon failed to pull).
     """
 
     client: docker.DockerClient
@@ -105,6 +111,7 @@ class ScenarioContext:
     root: Path
     cancel: threading.Event = field(default_factory=threading.Event)
     lint: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    resolver: ImageResolver | None = None
 
 
 def _result(step: Step, status: Status, reason: str = "", *, ctx: ScenarioContext,
@@ -269,19 +276,19 @@ def _run_container(plan: ScenarioPlan, resolved: Resolved, runnable: list[tuple[
             out[index] = _result(step, status, preamble_problem, ctx=ctx, environment=env_label)
         return out
 
-    first_failure: Result | None = None
+    blocker: Result | None = None  # the first block that did not pass stops the scenario
     for index, step in runnable:
         end = watch.ends.get(index)
         output = splitter.output(index)
         began = watch.begins.get(index)
         duration = ((end.at if end else time.monotonic()) - began) if began is not None else 0.0
         common = dict(ctx=ctx, environment=env_label, duration=duration, output=output)
-        if first_failure is not None and began is None:
+        if blocker is not None and began is None:
             result = _result(step, Status.NOT_RUN, f"an earlier block of the scenario "
-                             f"({first_failure.snippet_id}) {first_failure.status.value}", ctx=ctx,
+                             f"({blocker.snippet_id}) {blocker.status.value}", ctx=ctx,
                              environment=env_label)
         elif end is not None:
-            result = _judge(step, end, output, limits, common)
+            result = _judge(step, end, output, limits, common, plan, ctx)
         elif began is not None and timed_out == index:
             result = _result(step, Status.TIMED_OUT, f"did not finish within {step.snippet.directives.timeout} s; "
                              "the container was killed", **common)
@@ -297,13 +304,35 @@ def _run_container(plan: ScenarioPlan, resolved: Resolved, runnable: list[tuple[
             result = _result(step, Status.HARNESS_ERROR,
                              f"the scenario's container stopped before this block{': ' + pre if pre else ''}",
                              ctx=ctx, environment=env_label, output=splitter.preamble.text())
-        if first_failure is None and result.status in {Status.FAILED, Status.TIMED_OUT, Status.HARNESS_ERROR}:
-            first_failure = result
+        if blocker is None and result.status is not Status.PASSED:
+            blocker = result
         out[index] = result
     return out
 
 
-def _judge(step: Step, end: Event, output: str, limits: SandboxLimits, common: dict) -> Result:
+def _unpulled_image(output: str, plan: ScenarioPlan, ctx: ScenarioContext, step: Step,
+                    end: Event, common: dict) -> Result | None:
+    """A block that failed because its Docker daemon could not pull an image.
+
+    The image was not listed in ``images=``. If it cannot be had here either, the block is
+    *not run* (like any snippet whose image is missing); if it could have been preloaded,
+    the block *failed*, with the fix.
+    """
+    found = _NOT_LOCAL.search(output)
+    if "docker" not in plan.needs or not found or not _PULL_FAILED.search(output):
+        return None
+    image = found.group("image")
+    choice = ctx.resolver.resolve(image) if ctx.resolver else None
+    if choice is not None and choice.available:
+        return _result(step, Status.FAILED, f"image {image} is available here ({choice.how}) but was not "
+                       "preloaded into the scenario's Docker daemon: add it to images=",
+                       exit_code=end.exit_code, **common)
+    reason = choice.how if choice else f"image {image} is not available here: the scenario's daemon could not pull it"
+    return _result(step, Status.NOT_RUN, reason, exit_code=end.exit_code, **common)
+
+
+def _judge(step: Step, end: Event, output: str, limits: SandboxLimits, common: dict,
+           plan: ScenarioPlan, ctx: ScenarioContext) -> Result:
     d = step.snippet.directives
     expect = 0 if step.action == "write" else d.expect_exit
     if end.refused or _FORK_FAILED.search(output):
@@ -311,6 +340,9 @@ def _judge(step: Step, end: Event, output: str, limits: SandboxLimits, common: d
         return _result(step, Status.FAILED, f"processes hit the limit of {limits.pids} ({refused})",
                        exit_code=end.exit_code, **common)
     if end.exit_code != expect:
+        unpulled = _unpulled_image(output, plan, ctx, step, end, common)
+        if unpulled is not None:
+            return unpulled
         line, where = key_line(output), failed_command(output)
         return _result(step, Status.FAILED, f"exit code {end.exit_code}, expected {expect}"
                        + (f" at {where}" if where else "") + (f": {line}" if line else ""),

@@ -210,6 +210,7 @@ def _run_with_engine(engine: Engine, plans: list[ScenarioPlan], settings: Runner
         progress.message(f"swept leftovers of a killed run: {line}")
     environments = Environments(engine.client, settings.envs_dir, settings.cache_dir.parent, say=progress.message)
     resolver = ImageResolver(engine.client, settings.image_map, environments.ensure, settings.allow_pull)
+    ctx.resolver = resolver
     cache = ResultCache(settings.cache_dir, read=settings.use_cache)
     pending: list[tuple[ScenarioPlan, Resolved, str]] = []
     with _interruptible():
