@@ -59,9 +59,9 @@ set -e
 _KUBECTL_CHECK = r"""confkb_kubectl_check() {
     confkb_out=$(kubectl set env --local -f "$1" CONFKB_CHECK=1 -o name 2>&1)
     confkb_krc=$?
-    printf '%s\n' "$confkb_out" | grep -v 'does not have a pod template' || true
-    if [ "$confkb_krc" -ne 0 ] && printf '%s\n' "$confkb_out" | grep '^error:' |
-        grep -v -q 'does not have a pod template'; then
+    printf '%s\n' "$confkb_out" | grep -a -v 'does not have a pod template' || true
+    if [ "$confkb_krc" -ne 0 ] && printf '%s\n' "$confkb_out" | grep -a '^error:' |
+        grep -a -v -q 'does not have a pod template'; then
         return 1
     fi
     echo "kubectl $(kubectl version --client --short 2>/dev/null | sed 's/.*: //'): every object decodes"
