@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import shutil
 import socket
 import threading
 import time
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from confkb.links import LinksConfig
+from confkb.links import HostPolicy, LinksConfig
+from confkb.links.fetch import RequestError, Response
 
 
 @dataclass
@@ -206,3 +208,37 @@ def write_site(site: Path, pages: dict[str, str]) -> Path:
             encoding="utf-8",
         )
     return site
+
+
+# --- the sample knowledge base (tests/links/samples/kb) -------------------------------
+
+SAMPLE = Path(__file__).parent / "samples" / "kb"
+
+
+async def sample_fetcher(url: str, method: str = "HEAD", **_: object) -> Response:
+    """The sample's external web, without a network."""
+    if url == "https://moved.example.org/old-notes":
+        return Response(301, "Moved", {"location": "/new-notes"})
+    if url.startswith("https://gone.example.org/"):
+        return Response(404, "Not Found")
+    if url.startswith("https://sched.example.com/"):
+        return Response(403, "Forbidden")
+    if url.startswith("https://git.example.org/"):
+        raise RequestError("connection refused by git.example.org")
+    return Response(200, "OK")
+
+
+SAMPLE_CONFIG = LinksConfig(
+    cache=False,
+    retries=0,
+    ignore=(r"^https://www\.linkedin\.example/",),
+    hosts=(HostPolicy("sched.example.com", accept=frozenset({403})),),
+)
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    """A copy of the sample knowledge base (so nothing writes into the repository)."""
+    target = tmp_path / "kb"
+    shutil.copytree(SAMPLE, target)
+    return target

@@ -86,9 +86,13 @@ def test_every_problem_at_once_with_lines(tmp_path):
         resolve_config(tmp_path, environ={"CONFKB_LINKS_RETRIES": "many"})
     lines = [str(p) for p in caught.value.problems]
     assert "confkb.yml:2: links.host_concurrency: must be at least 1" in lines
-    assert any(line.startswith("confkb.yml:3: links.cache_ttl: expected a duration") for line in lines)
+    assert any(
+        line.startswith("confkb.yml:3: links.cache_ttl: expected a duration") for line in lines
+    )
     assert "confkb.yml:4: links.colour: unknown setting" in lines
-    assert any(line.startswith("confkb.yml:5: links.ignore: bad regular expression") for line in lines)
+    assert any(
+        line.startswith("confkb.yml:5: links.ignore: bad regular expression") for line in lines
+    )
     assert any(line.startswith("confkb.yml:8: links.hosts[0].severity:") for line in lines)
     assert any(line.startswith("confkb.yml:9: links.hosts[0].accept:") for line in lines)
     assert any(line.startswith("environment:0: CONFKB_LINKS_RETRIES:") for line in lines)

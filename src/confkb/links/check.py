@@ -92,7 +92,10 @@ def _judge_internal(
     found = find_target(site, what)
     if found is None:
         shown = what.target + ("/" if what.directory and what.target else "")
-        return f"{shown}{fragment}", LinkStatus.FAILED, f"page not found: {shown or '/'}"
+        name = what.target.rsplit("/", 1)[-1]
+        page = what.directory or "." not in name or name.endswith((".html", ".htm"))
+        reason = f"{'page' if page else 'file'} not found: {shown or '/'}"
+        return f"{shown}{fragment}", LinkStatus.FAILED, reason
     key = f"{found}{fragment}"
     scan = site.pages.get(found)
     if config.anchors and scan is not None and not anchor_exists(scan, what.fragment):
