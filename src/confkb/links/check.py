@@ -93,7 +93,7 @@ def _judge_internal(
     if found is None:
         shown = what.target + ("/" if what.directory and what.target else "")
         name = what.target.rsplit("/", 1)[-1]
-        page = what.directory or "." not in name or name.endswith((".html", ".htm"))
+        page = what.directory or "." not in name or name.endswith((".html", ".htm", ".md"))
         reason = f"{'page' if page else 'file'} not found: {shown or '/'}"
         return f"{shown}{fragment}", LinkStatus.FAILED, reason
     key = f"{found}{fragment}"
