@@ -12,8 +12,10 @@ broken manifest only means findings are reported at the HTML file instead.
 
 from __future__ import annotations
 
+import bisect
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -107,17 +109,17 @@ class SourceMap:
         self._manifest = manifest
         self._root = root
         self.site_label = site_label.rstrip("/")
-        self._lines: dict[str, list[str]] = {}
+        self._sources: dict[str, _SourceText] = {}
         self._seen: dict[tuple[str, str], int] = {}
 
-    def _source_lines(self, source: str) -> list[str]:
-        if source not in self._lines:
+    def _source(self, source: str) -> _SourceText:
+        if source not in self._sources:
             try:
                 text = (self._root / source).read_text(encoding="utf-8", errors="replace")
             except OSError:
                 text = ""
-            self._lines[source] = text.splitlines()
-        return self._lines[source]
+            self._sources[source] = _SourceText(text)
+        return self._sources[source]
 
     def locate(self, page: str, href: str, line: int, text: str = "") -> Location:
         """The place to report a link at.
@@ -137,16 +139,39 @@ class SourceMap:
         nth = self._seen.get((page, href), 0)
         self._seen[(page, href)] = nth + 1
         for needle in _needles(href, text):
-            hits = [
-                (source, number)
-                for source in sources
-                for number, content in enumerate(self._source_lines(source), start=1)
-                if needle in content
-            ]
+            hits: list[tuple[str, int]] = []
+            for source in sources:
+                wanted = nth + 1 - len(hits)
+                hits += [(source, n) for n in self._source(source).lines_with(needle, wanted)]
+                if len(hits) > nth:
+                    break
             if hits:
                 source, number = hits[min(nth, len(hits) - 1)]
                 return Location(source, number, page, href, text)
         return Location(sources[0], 1, page, href, text)
+
+
+class _SourceText:
+    """A source file's text, searched with ``str.find`` (a tool page may list hundreds of
+    talks as sources, each searched for each of its links: line-by-line Python loops would
+    make that quadratic in Python time rather than in C time)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def lines_with(self, needle: str, limit: int) -> list[int]:
+        """The first ``limit`` line numbers (1-based) containing ``needle``, each line once."""
+        found: list[int] = []
+        pos = 0
+        while len(found) < limit:
+            at = self.text.find(needle, pos)
+            if at < 0:
+                break
+            line = bisect.bisect_right(self.starts, at)
+            found.append(line)
+            pos = self.starts[line] if line < len(self.starts) else len(self.text)
+        return found
 
 
 def _needles(href: str, text: str) -> list[str]:
