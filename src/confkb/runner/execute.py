@@ -344,6 +344,9 @@ def _judge(step: Step, end: Event, output: str, limits: SandboxLimits, common: d
         if unpulled is not None:
             return unpulled
         line, where = key_line(output), failed_command(output)
+        if end.exit_code == 137 and "Killed" in output or (end.exit_code == 137 and not line):
+            # SIGKILL from inside the sandbox: the kernel's OOM killer, at the memory limit.
+            line = f"killed (SIGKILL), most likely at the memory limit of {limits.memory}"
         return _result(step, Status.FAILED, f"exit code {end.exit_code}, expected {expect}"
                        + (f" at {where}" if where else "") + (f": {line}" if line else ""),
                        exit_code=end.exit_code, **common)
