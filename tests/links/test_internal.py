@@ -144,3 +144,22 @@ def test_ignore_rules_apply_to_internal_links(tmp_path):
     report = check_site(site, root=tmp_path, config=config)
     assert [str(r.status) for r in report.results] == ["ignored"]
     assert report.exit_code == 0
+
+
+def test_scanner_skips_comments_scripts_and_styles():
+    """Links inside comments, scripts and styles are not links; tricky attributes still parse."""
+    scan = scan_html(
+        "<!-- <a href='commented/'>x</a> -->\n"
+        '<script>var s = "<a href=\\"in-script/\\">";</script>\n'
+        '<script src="app.js"></script><style>a[href="x"]{}</style>\n'
+        '<A HREF="/Upper/" TITLE="a > b">Up</A>\n'
+        "<a href=unquoted/ id=here>u</a> <a href='single/?a=1&amp;b=2'>s</a>\n"
+        '<a name="old-anchor"></a><span data-x="id=fake" id="real">t</span>\n'
+    )
+    assert [(link.href, link.line, link.text) for link in scan.links] == [
+        ("app.js", 3, ""),
+        ("/Upper/", 4, "Up"),
+        ("unquoted/", 5, "u"),
+        ("single/?a=1&b=2", 5, "s"),
+    ]
+    assert scan.anchors == {"here", "old-anchor", "real"}
