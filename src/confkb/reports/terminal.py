@@ -129,8 +129,8 @@ def summary_table(summary: RunSummary, *, colour: bool = False, width: int = 100
     lines.append(f"{len(results)} snippets: {head or 'none'}" + (f" ({cached} from cache)" if cached else ""))
     others = [r for r in results if r.status is not Status.PASSED]
     if others:
-        id_width = min(36, max(len(r.snippet_id) for r in others))
-        status_width = max(len(r.status.value) for r in others)
+        id_width = min(36, max(len("snippet"), *(len(r.snippet_id) for r in others)))
+        status_width = max(len("status"), *(len(r.status.value) for r in others))
         lines.append("")
         lines.append(f"{'status':<{status_width}}  {'snippet':<{id_width}}  where / why")
         rank = {s: i for i, s in enumerate(_ORDER)}
