@@ -62,12 +62,18 @@ def _collect(
                 entry = external.setdefault(what.target, _Entry(LinkKind.EXTERNAL))
                 entry.locations.append(sources.locate(page, link.href, link.line, link.text))
                 continue
-            if what.kind == "unsupported":
+            if pattern := config.is_ignored(link.href):
+                # Keyed by the href, so an ignored spelling does not hide the same target
+                # linked elsewhere without it.
+                key, status, reason = (
+                    link.href,
+                    LinkStatus.IGNORED,
+                    f"matches ignore pattern {pattern}",
+                )
+            elif what.kind == "unsupported":
                 key, status, reason = link.href, LinkStatus.IGNORED, "unsupported URL scheme"
             else:
                 key, status, reason = _judge_internal(site, what, config)
-            if pattern := config.is_ignored(link.href):
-                status, reason = LinkStatus.IGNORED, f"matches ignore pattern {pattern}"
             entry = internal.setdefault(
                 key, _Entry(LinkKind.INTERNAL, status=status, reason=reason)
             )
