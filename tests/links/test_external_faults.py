@@ -249,3 +249,18 @@ def test_429_pauses_the_whole_host(serve, fast_config):
     assert all(o.status is LinkStatus.OK for o in out.values())
     second = next(s for s in server.seen if s.path == "/second")
     assert second.at - start >= 0.9
+
+
+def test_an_unforeseen_exception_is_an_error_for_that_url_only(fast_config):
+    """A crash while checking one URL makes that URL an error; the others are still checked."""
+    from confkb.links.fetch import Response
+
+    async def fetcher(url, method="HEAD", **kw):
+        if "odd" in url:
+            raise UnicodeError("something nobody foresaw")
+        return Response(200)
+
+    out = check_urls(["https://x.org/odd", "https://x.org/fine"], fast_config, fetcher=fetcher)
+    assert out["https://x.org/odd"].status is LinkStatus.ERROR
+    assert "checker error: UnicodeError" in out["https://x.org/odd"].reason
+    assert out["https://x.org/fine"].status is LinkStatus.OK

@@ -132,7 +132,13 @@ class ExternalChecker:
         total = len(urls)
 
         async def one(url: str) -> None:
-            outcomes[url] = await self.check(url)
+            try:
+                outcomes[url] = await self.check(url)
+            except Exception as exc:  # noqa: BLE001 - one odd URL must not end the run
+                # A bug of ours or an answer nobody foresaw: say so for this URL (an error,
+                # not a failure: the link was not judged) and go on with the others.
+                reason = f"checker error: {type(exc).__name__}: {exc}"
+                outcomes[url] = Outcome(LinkStatus.ERROR, reason)
             if progress:
                 progress(len(outcomes), total)
 
