@@ -8,9 +8,13 @@ when it runs.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 from confkb.snippets.model import Snippet
 
@@ -50,3 +54,36 @@ def lint_snippet(snippet: Snippet, timeout: float = 30.0) -> tuple[str, ...]:
         line = snippet.line + int(c.get("line", 0))
         findings.append(f"{line}: SC{c.get('code')} ({c.get('level')}): {c.get('message')}")
     return tuple(findings)
+
+
+class Linter:
+    """Lints shell blocks once per content: findings are kept on disk by a hash of the block.
+
+    A fully cached run must not start a shellcheck process per block.
+
+    Args:
+        cache_dir: Folder for stored findings (None: no storing).
+    """
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+
+    def lint(self, snippet: Snippet) -> tuple[str, ...]:
+        """Findings for a snippet (see :func:`lint_snippet`)."""
+        if snippet.kind != "shell":
+            return ()
+        key = hashlib.sha256(f"{snippet.language}\0{snippet.line}\0{snippet.code}".encode()).hexdigest()
+        path = self.cache_dir / key[:2] / f"{key}.json" if self.cache_dir else None
+        if path is not None and path.is_file():
+            try:
+                return tuple(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                pass
+        findings = lint_snippet(snippet)
+        if path is not None and shellcheck_available():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".lint.", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(list(findings), handle)
+            os.replace(tmp, path)
+        return findings

@@ -18,7 +18,7 @@ from confkb.runner.engine import Engine, EngineUnavailable, connect
 from confkb.runner.environments import Environments, EnvironmentUnavailable
 from confkb.runner.execute import Resolved, ScenarioContext, now_iso, run_plan
 from confkb.runner.images import ImageChoice, ImageResolver
-from confkb.runner.lint import lint_snippet, shellcheck_available
+from confkb.runner.lint import Linter, shellcheck_available
 from confkb.runner.plan import ScenarioPlan, plan_scenario
 from confkb.runner.sandbox import RunIdentity
 from confkb.runner.settings import RunnerSettings
@@ -146,9 +146,9 @@ def run_snippets(
     progress = progress or Progress(total, tty=False, stream=_Null())
     progress.total = total
     order = {s.id: i for i, s in enumerate(snippets)}
-    lint = {s.snippet.id: lint_snippet(s.snippet) for p in plans for s in p.steps
-            if s.snippet.kind == "shell"}
-    if lint and not shellcheck_available():
+    linter = Linter(settings.cache_dir / "lint")
+    lint: dict[str, tuple[str, ...]] = {}  # filled per scenario, only for those that run
+    if any(s.snippet.kind == "shell" for p in plans for s in p.steps) and not shellcheck_available():
         progress.message("shellcheck is not installed: shell blocks are not linted")
     collected: list[Result] = []
 
@@ -162,6 +162,7 @@ def run_snippets(
     container_plans = [p for p in plans if p.needs_container]
     for plan in plans:
         if not plan.needs_container:
+            _lint_plan(plan, linter, lint)
             finish(run_plan(plan, Resolved(None, ""), _offline_context(settings, lint)))
     if container_plans:
         try:
@@ -170,11 +171,12 @@ def run_snippets(
             engine_text = engine.describe()
         except EngineUnavailable as exc:
             for plan in container_plans:
+                _lint_plan(plan, linter, lint)
                 finish(_harness_results(plan, str(exc), lint))
             container_plans = []
     if engine is not None and container_plans:
         try:
-            _run_with_engine(engine, container_plans, settings, lint, progress, finish)
+            _run_with_engine(engine, container_plans, settings, linter, lint, progress, finish)
         finally:
             engine.close()
     collected.sort(key=lambda r: order.get(r.snippet_id, len(order)))
@@ -196,13 +198,24 @@ class _Null:
         return False
 
 
+def _lint_plan(plan: ScenarioPlan, linter: Linter, lint: dict[str, tuple[str, ...]]) -> None:
+    for step in plan.steps:
+        if step.snippet.kind == "shell":
+            lint[step.snippet.id] = linter.lint(step.snippet)
+
+
+def _lint_and_run(plan: ScenarioPlan, resolved: Resolved, ctx: ScenarioContext, linter: Linter) -> list[Result]:
+    _lint_plan(plan, linter, ctx.lint)
+    return run_plan(plan, resolved, ctx)
+
+
 def _offline_context(settings: RunnerSettings, lint: dict[str, tuple[str, ...]]) -> ScenarioContext:
     return ScenarioContext(client=None, identity=RunIdentity.current(), limits=settings.limits,  # type: ignore[arg-type]
                            root=settings.root, lint=lint)
 
 
 def _run_with_engine(engine: Engine, plans: list[ScenarioPlan], settings: RunnerSettings,
-                     lint: dict[str, tuple[str, ...]], progress: Progress,
+                     linter: Linter, lint: dict[str, tuple[str, ...]], progress: Progress,
                      finish: Callable[[list[Result]], None]) -> None:
     identity = RunIdentity.current()
     ctx = ScenarioContext(engine.client, identity, settings.limits, settings.root, lint=lint)
@@ -226,7 +239,8 @@ def _run_with_engine(engine: Engine, plans: list[ScenarioPlan], settings: Runner
             pending.sort(key=lambda item: -item[0].weight)  # slowest first: shorter makespan
             with ThreadPoolExecutor(max_workers=settings.jobs, thread_name_prefix="confkb") as pool:
                 futures: dict[Future, tuple[ScenarioPlan, str]] = {
-                    pool.submit(run_plan, plan, resolved, ctx): (plan, key) for plan, resolved, key in pending
+                    pool.submit(_lint_and_run, plan, resolved, ctx, linter): (plan, key)
+                    for plan, resolved, key in pending
                 }
                 try:
                     remaining = set(futures)
