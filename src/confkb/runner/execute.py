@@ -152,9 +152,11 @@ def run_plan(plan: ScenarioPlan, resolved: Resolved, ctx: ScenarioContext) -> li
     results: dict[int, Result] = {}
     live: list[tuple[int, Step]] = []
     for index, step in enumerate(plan.steps):
-        if step.action == "static":
-            env = IN_PROCESS if step.status is Status.PASSED else ""
-            results[index] = _result(step, step.status or Status.FAILED, step.reason, ctx=ctx, environment=env)
+        if step.action == "static" and step.status is Status.PASSED:
+            # A pass carries no reason; what was checked goes into the output.
+            results[index] = _result(step, Status.PASSED, ctx=ctx, environment=IN_PROCESS, output=step.reason)
+        elif step.action == "static":
+            results[index] = _result(step, step.status or Status.FAILED, step.reason, ctx=ctx)
         else:
             live.append((index, step))
     if not live:

@@ -9,8 +9,12 @@ run* with the reason, never *passed*.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
@@ -20,6 +24,9 @@ import requests.exceptions
 import yaml
 
 ENV_PREFIX = "env:"
+# A failed pull is not retried for this long: without a reachable registry every attempt
+# fails the same way, and a cached re-run should not spend seconds finding that out again.
+PULL_RETRY_SECONDS = 3600
 
 
 def normalize_image(name: str) -> str:
@@ -123,6 +130,8 @@ class ImageResolver:
         ensure_environment: Builds (if needed) an environment by name and returns
             ``(image reference, image id)``; used for ``env:<name>`` stand-ins.
         allow_pull: Try pulling images that are neither mapped nor local.
+        failures_file: Where failed pulls are remembered (for :data:`PULL_RETRY_SECONDS`);
+            None to remember nothing.
     """
 
     def __init__(
@@ -131,13 +140,37 @@ class ImageResolver:
         image_map: ImageMap,
         ensure_environment: Callable[[str], tuple[str, str]],
         allow_pull: bool = True,
+        failures_file: Path | None = None,
     ) -> None:
         self.client = client
         self.image_map = image_map
         self.ensure_environment = ensure_environment
         self.allow_pull = allow_pull
+        self.failures_file = failures_file
         self._memo: dict[str, ImageChoice] = {}
         self._lock = threading.Lock()
+        self._failures = self._read_failures()
+
+    def _read_failures(self) -> dict[str, dict]:
+        if self.failures_file is None:
+            return {}
+        try:
+            data = json.loads(self.failures_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        now = time.time()
+        return {k: v for k, v in data.items()
+                if isinstance(v, dict) and now - float(v.get("at", 0)) < PULL_RETRY_SECONDS}
+
+    def _remember_failure(self, key: str, reason: str) -> None:
+        if self.failures_file is None:
+            return
+        self._failures[key] = {"at": time.time(), "reason": reason}
+        self.failures_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".pulls.", dir=self.failures_file.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(self._failures, handle, indent=1)
+        os.replace(tmp, self.failures_file)
 
     def resolve(self, requested: str) -> ImageChoice:
         """Resolve one image name (see the module docstring for the order)."""
@@ -175,11 +208,16 @@ class ImageResolver:
         if not self.allow_pull:
             return ImageChoice(requested, None, None,
                                f"image {requested} is not available here: not local, not in the image map")
+        remembered = self._failures.get(key)
+        if remembered:
+            return ImageChoice(requested, None, None, f"image {requested} is not available here: "
+                                                      f"{remembered['reason']}")
         try:
             image = self.client.images.pull(key)
         except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
-            return ImageChoice(requested, None, None,
-                               f"image {requested} is not available here: {_pull_failure(exc)}")
+            reason = _pull_failure(exc)
+            self._remember_failure(key, reason)
+            return ImageChoice(requested, None, None, f"image {requested} is not available here: {reason}")
         return ImageChoice(requested, key, str(image.id), "pulled")
 
 

@@ -222,7 +222,11 @@ def _run_with_engine(engine: Engine, plans: list[ScenarioPlan], settings: Runner
     for line in sweep_abandoned(engine.client, identity):
         progress.message(f"swept leftovers of a killed run: {line}")
     environments = Environments(engine.client, settings.envs_dir, settings.cache_dir.parent, say=progress.message)
-    resolver = ImageResolver(engine.client, settings.image_map, environments.ensure, settings.allow_pull)
+    failures = settings.cache_dir / "pull-failures.json"
+    if not settings.use_cache:
+        failures.unlink(missing_ok=True)  # --no-cache: try every pull again
+    resolver = ImageResolver(engine.client, settings.image_map, environments.ensure, settings.allow_pull,
+                             failures_file=failures)
     ctx.resolver = resolver
     cache = ResultCache(settings.cache_dir, read=settings.use_cache)
     pending: list[tuple[ScenarioPlan, Resolved, str]] = []
