@@ -90,3 +90,12 @@ def test_stale_result_is_not_shown_as_verified() -> None:
     catalog = build_catalog(load_content(SAMPLES / "kb-minimal"))
     page = next(p for p in build_pages(catalog, _verification()) if p.path == "tools/trivy.md")
     assert "changed since last verified" in page.content
+
+
+def test_autolink_ignores_comment_lines_inside_code() -> None:
+    """A ``# comment`` in a code block is not a heading: code stays plain, later prose links."""
+    catalog = build_catalog(load_content(SAMPLES / "kb-minimal"))
+    text = "Intro Trivy.\n\n```bash\n# c\necho Trivy\n```\n\nkaniko."
+    out = autolink(text, "talks/e/t.md", catalog)
+    assert "echo Trivy\n```" in out
+    assert out.endswith("[kaniko](../../tools/kaniko.md){ .confkb-tool }.")

@@ -195,3 +195,15 @@ def test_strict_build_fails_on_bad_content_and_keeps_the_old_site(tmp_path: Path
     assert "Traceback" not in proc.stderr
     after = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
     assert after == before
+
+
+@pytest.mark.slow
+def test_docs_page_clashing_with_a_generated_page_is_an_error(minimal_kb: Path, tmp_path: Path) -> None:
+    """A hand-written page that would overwrite a generated one stops the build with a clear message."""
+    (minimal_kb / "docs/snippets.md").write_text("# Mine\n", encoding="utf-8")
+    proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(tmp_path / "site")],
+                          capture_output=True, text=True, env=ENV, cwd=minimal_kb)
+    assert proc.returncode != 0
+    assert ("docs/snippets.md and the generated page snippets/index.md would both be written to "
+            "snippets/index.html") in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -16,7 +16,7 @@ from confkb.model import CATEGORIES
 from confkb.pages import Page, Verification, build_pages
 from confkb.pages import common
 
-GUIDE_ORDER = ["authoring.md", "formats.md", "schema.md", "snippets.md", "ci.md", "links.md", "about.md"]
+GUIDE_ORDER = ["authoring.md", "formats.md", "schema.md", "snippet-runner.md", "ci.md", "links.md", "about.md"]
 
 
 @dataclass(frozen=True)

@@ -48,29 +48,39 @@ def split_line(line: str) -> list[Segment]:
 
 def iter_lines(markdown: str) -> Iterator[tuple[int, str, bool]]:
     """Yield ``(index, line, is_prose_line)`` for each line of a Markdown text."""
+    for index, line, kind in classify_lines(markdown):
+        yield index, line, kind == "prose"
+
+
+def classify_lines(markdown: str) -> Iterator[tuple[int, str, str]]:
+    """Yield ``(index, line, kind)``; kind is prose, heading, code, comment or other."""
     fence: str | None = None
     in_comment = False
     for index, line in enumerate(markdown.split("\n")):
         if fence:
             if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", line):
                 fence = None
-            yield index, line, False
+            yield index, line, "code"
             continue
         if in_comment:
             in_comment = "-->" not in line
-            yield index, line, False
+            yield index, line, "comment"
             continue
         opening = _FENCE.match(line)
         if opening:
             fence = opening.group(1)
-            yield index, line, False
+            yield index, line, "code"
             continue
         if "<!--" in line and "-->" not in line.split("<!--", 1)[1]:
             in_comment = True
-            yield index, line, False
+            yield index, line, "comment"
             continue
-        prose = bool(line.strip()) and not _HEADING.match(line) and not _NON_PROSE_LINE.match(line)
-        yield index, line, prose
+        if _HEADING.match(line):
+            yield index, line, "heading"
+        elif line.strip() and not _NON_PROSE_LINE.match(line):
+            yield index, line, "prose"
+        else:
+            yield index, line, "other"
 
 
 def map_prose(markdown: str, transform: Callable[[str, int], str]) -> str:

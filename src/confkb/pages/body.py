@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 
 from confkb.catalog import Catalog
-from confkb.catalog.prose import map_prose
+from confkb.catalog.prose import classify_lines, map_prose
 from confkb.pages.common import Verification, badge_line, rel, tool_path
 from confkb.snippets.model import Snippet
-
-_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
-
 
 def autolink(markdown: str, page_path: str, catalog: Catalog, skip: set[str] | None = None) -> str:
     """Link the first mention of each tool per section to its page.
@@ -19,10 +16,10 @@ def autolink(markdown: str, page_path: str, catalog: Catalog, skip: set[str] | N
     at each heading, so a long talk links a tool again where a reader may jump in.
     """
     skip = skip or set()
-    lines = markdown.split("\n")
     sections: list[list[str]] = [[]]
-    for line in lines:
-        if _HEADING.match(line) and sections[-1]:
+    # iter_lines knows fences, so a "# comment" inside a code block is not a heading.
+    for _index, line, kind in classify_lines(markdown):
+        if kind == "heading" and sections[-1]:
             sections.append([])
         sections[-1].append(line)
 

@@ -71,13 +71,21 @@ class ConfkbPlugin(BasePlugin[ConfkbConfig]):
     def on_files(self, files: Files, *, config):  # type: ignore[no-untyped-def]
         if not self.config.enabled or self.plan is None:
             return files
+        written = {f.dest_uri: f.src_uri for f in files}
+        docs = Path(config.docs_dir).name
         for page in self.plan.pages:
-            existing = files.get_file_from_path(page.path)
-            if existing is not None:
-                log.warning("docs/%s replaces the generated page of the same name", page.path)
+            if files.get_file_from_path(page.path) is not None:
+                log.warning("%s/%s replaces the generated page of the same name", docs, page.path)
                 continue
             inclusion = InclusionLevel.NOT_IN_NAV if page.path in self.plan.hidden else InclusionLevel.UNDEFINED
-            files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
+            file = File.generated(config, page.path, content=page.content, inclusion=inclusion)
+            if file.dest_uri in written:
+                # Two sources for one URL: MkDocs would silently keep only one of them.
+                raise PluginError(
+                    f"confkb: {docs}/{written[file.dest_uri]} and the generated page {page.path} would both "
+                    f"be written to {file.dest_uri}; rename {docs}/{written[file.dest_uri]}"
+                )
+            files.append(file)
         for kind, uri in ASSET_URIS.items():
             files.append(File.generated(config, uri, abs_src_path=str(ASSETS / f"confkb.{kind}")))
         return files
