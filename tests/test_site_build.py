@@ -67,7 +67,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped knowledge base, built once with ``mkdocs build --strict``."""
     site = tmp_path_factory.mktemp("site")
     proc = subprocess.run([*MKDOCS, "build", "--strict", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)],
-                          capture_output=True, text=True, env=ENV, cwd=REPO)
+                          capture_output=True, text=True, env=ENV, cwd=REPO, check=False)
     assert proc.returncode == 0, proc.stderr
     return site
 
@@ -165,7 +165,7 @@ def test_site_without_results_says_not_yet_verified(tmp_path: Path) -> None:
 
     shutil.copytree(SAMPLES / "kb-minimal", kb)
     proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(tmp_path / "site")],
-                          capture_output=True, text=True, env=ENV, cwd=kb)
+                          capture_output=True, text=True, env=ENV, cwd=kb, check=False)
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "site/talks/demo-conf-2024/scanning-images/index.html").read_text(encoding="utf-8")
     assert html.count("not yet verified") == 2
@@ -183,12 +183,12 @@ def test_strict_build_fails_on_bad_content_and_keeps_the_old_site(tmp_path: Path
     kb = tmp_path / "kb"
     shutil.copytree(SAMPLES / "kb-minimal", kb)
     site = tmp_path / "site"
-    assert subprocess.run([*MKDOCS, "build", "--strict", "-d", str(site)], env=ENV, cwd=kb).returncode == 0
+    assert subprocess.run([*MKDOCS, "build", "--strict", "-d", str(site)], env=ENV, cwd=kb, check=False).returncode == 0
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
     overlay(kb, SAMPLES / "bad" / "unknown-tool")
     overlay(kb, SAMPLES / "bad" / "fence-without-language")
     proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(site)], capture_output=True, text=True,
-                          env=ENV, cwd=kb)
+                          env=ENV, cwd=kb, check=False)
     assert proc.returncode != 0
     assert "talks/demo-conf-2024/tools.md:6: tools.1: unknown tool 'trivvy'" in proc.stderr
     assert "talks/demo-conf-2024/fence.md:10: fence: code block has no language" in proc.stderr
@@ -202,7 +202,7 @@ def test_docs_page_clashing_with_a_generated_page_is_an_error(minimal_kb: Path, 
     """A hand-written page that would overwrite a generated one stops the build with a clear message."""
     (minimal_kb / "docs/snippets.md").write_text("# Mine\n", encoding="utf-8")
     proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(tmp_path / "site")],
-                          capture_output=True, text=True, env=ENV, cwd=minimal_kb)
+                          capture_output=True, text=True, env=ENV, cwd=minimal_kb, check=False)
     assert proc.returncode != 0
     assert ("docs/snippets.md and the generated page snippets/index.md would both be written to "
             "snippets/index.html") in proc.stderr

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from confkb.catalog.prose import iter_lines, plain_text, split_line
 from confkb.model import Talk, Tool

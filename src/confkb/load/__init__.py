@@ -6,7 +6,7 @@ from pathlib import Path
 
 from confkb.load.events import load_event
 from confkb.load.fields import SLUG, Fields
-from confkb.load.source import parse_yaml, read_text
+from confkb.load.source import read_yaml_file
 from confkb.load.talks import _speaker, load_talk, slugify
 from confkb.load.tools import load_tool
 from confkb.model import Event, KnowledgeBase, Speaker, Talk, Tool
@@ -70,11 +70,7 @@ def _load_speaker_registry(root: Path, talks_dir: str, problems: list[Problem]) 
     if not file.is_file():
         return {}
     rel = _rel(file, root)
-    text, found = read_text(file, rel)
-    problems += found
-    if text is None:
-        return {}
-    doc, found = parse_yaml(text, rel)
+    doc, found = read_yaml_file(file, rel)
     problems += found
     if doc is None:
         return {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from confkb.load.fields import Fields
-from confkb.load.source import parse_yaml, read_text
+from confkb.load.source import read_yaml_file
 from confkb.model import LANGUAGES, Event, Source
 from confkb.problems import Problem
 
@@ -14,10 +14,7 @@ EVENT_FIELDS = {"name", "start", "end", "city", "country", "venue", "url", "lang
 
 def load_event(file: Path, rel: str, event_id: str) -> tuple[Event | None, list[Problem]]:
     """Read and validate one event file."""
-    text, problems = read_text(file, rel)
-    if text is None:
-        return None, problems
-    doc, problems = parse_yaml(text, rel)
+    doc, problems = read_yaml_file(file, rel)
     if doc is None:
         return None, problems
     f = Fields(doc, doc.data, "", EVENT_FIELDS)

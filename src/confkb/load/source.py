@@ -127,3 +127,11 @@ def split_front_matter(text: str, rel: str) -> tuple[str | None, str, int, list[
     return None, text, 1, [
         Problem(rel, 1, "front matter", "never closed: add a '---' line after the last field")
     ]
+
+
+def read_yaml_file(file: Path, rel: str) -> tuple[YamlDoc | None, list[Problem]]:
+    """Read and parse a YAML content file; ``None`` with the problems when it cannot be used."""
+    text, problems = read_text(file, rel)
+    if text is None:
+        return None, problems
+    return parse_yaml(text, rel)

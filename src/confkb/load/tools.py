@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from confkb.load.fields import SLUG, Fields
-from confkb.load.source import parse_yaml, read_text
+from confkb.load.source import read_yaml_file
 from confkb.model import CATEGORIES, TOOL_STATES, Source, Tool, ToolExample, ToolStatus
 from confkb.problems import Problem
 
@@ -20,10 +20,7 @@ EXAMPLE_FIELDS = {"title", "language", "code", "snippet"}
 
 def load_tool(file: Path, rel: str, tool_id: str) -> tuple[Tool | None, list[Problem]]:
     """Read and validate one tool file (references to other tools are checked later)."""
-    text, problems = read_text(file, rel)
-    if text is None:
-        return None, problems
-    doc, problems = parse_yaml(text, rel)
+    doc, problems = read_yaml_file(file, rel)
     if doc is None:
         return None, problems
     f = Fields(doc, doc.data, "", TOOL_FIELDS)

@@ -7,7 +7,9 @@ import re
 from confkb.catalog import Catalog
 from confkb.catalog.prose import classify_lines, map_prose
 from confkb.pages.common import Verification, badge_line, rel, tool_path
+from confkb.snippets.extract import split_console
 from confkb.snippets.model import Snippet
+
 
 def autolink(markdown: str, page_path: str, catalog: Catalog, skip: set[str] | None = None) -> str:
     """Link the first mention of each tool per section to its page.
@@ -23,42 +25,27 @@ def autolink(markdown: str, page_path: str, catalog: Catalog, skip: set[str] | N
             sections.append([])
         sections[-1].append(line)
 
-    out = []
-    for section in sections:
-        linked: set[str] = set()
-
-        def link(text: str, _index: int) -> str:
-            pieces = []
-            pos = 0
-            for start, end, tool_id in catalog.matcher.find(text):
-                if tool_id in linked or tool_id in skip:
-                    continue
-                linked.add(tool_id)
-                pieces.append(text[pos:start])
-                pieces.append(f"[{text[start:end]}]({rel(page_path, tool_path(tool_id))}){{ .confkb-tool }}")
-                pos = end
-            pieces.append(text[pos:])
-            return "".join(pieces)
-
-        out.append(map_prose("\n".join(section), link))
-    return "\n".join(out)
+    return "\n".join(_link_section("\n".join(section), page_path, catalog, skip) for section in sections)
 
 
-def _console_split(code: str) -> tuple[list[str], list[str]]:
-    """Commands and output lines of a console block."""
-    commands: list[str] = []
-    output: list[str] = []
-    continued = False
-    for line in code.split("\n"):
-        if line.startswith("$ ") or line == "$":
-            commands.append(line[2:])
-            continued = line.endswith("\\")
-        elif continued:
-            commands.append(line)
-            continued = line.endswith("\\")
-        else:
-            output.append(line)
-    return commands, output
+def _link_section(text: str, page_path: str, catalog: Catalog, skip: set[str]) -> str:
+    """Link the first prose mention of each tool in one section."""
+    linked: set[str] = set()
+
+    def link(prose: str, _index: int) -> str:
+        pieces = []
+        pos = 0
+        for start, end, tool_id in catalog.matcher.find(prose):
+            if tool_id in linked or tool_id in skip:
+                continue
+            linked.add(tool_id)
+            pieces.append(prose[pos:start])
+            pieces.append(f"[{prose[start:end]}]({rel(page_path, tool_path(tool_id))}){{ .confkb-tool }}")
+            pos = end
+        pieces.append(prose[pos:])
+        return "".join(pieces)
+
+    return map_prose(text, link)
 
 
 def decorate_snippets(
@@ -90,7 +77,7 @@ def decorate_snippets(
             out.append(indent + badge_line(snippet, verification.status(snippet)))
             out.append("")
         if snippet.language == "console":
-            commands, output = _console_split("\n".join(l[len(indent):] for l in block[1:-1]))
+            commands, output = split_console("\n".join(l[len(indent):] for l in block[1:-1]))
             if commands:
                 out += [f"{indent}{marker}bash", *(indent + c for c in commands), indent + marker]
                 if any(o.strip() for o in output):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from confkb.catalog import Catalog
 from confkb.pages.common import (
-    SNIPPETS_PATH, Page, Verification, badge, esc, href, tool_path,
+    SNIPPETS_PATH,
+    Page,
+    Verification,
+    badge,
+    esc,
+    href,
+    tool_path,
 )
 from confkb.results.model import Status
 

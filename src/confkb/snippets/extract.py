@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from confkb.load.fences import scan_fences
 from confkb.model import Fence, KnowledgeBase, Tool
@@ -17,24 +17,30 @@ from confkb.snippets.model import RUNNABLE_LANGUAGES, Scenario, Snippet
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def strip_prompts(code: str) -> str:
-    """Commands of a console block: ``$ `` prompts removed, output lines dropped.
-
-    A block without any ``$ `` prompt is taken as commands only.
-    """
-    lines = code.split("\n")
-    if not any(line.startswith("$ ") or line == "$" for line in lines):
-        return code
+def split_console(code: str) -> tuple[list[str], list[str]]:
+    """Commands (``$ `` prompts removed, continuation lines kept) and output lines of a console block."""
     commands: list[str] = []
+    output: list[str] = []
     continued = False
-    for line in lines:
+    for line in code.split("\n"):
         if line.startswith("$ ") or line == "$":
             commands.append(line[2:])
             continued = line.endswith("\\")
         elif continued:
             commands.append(line)
             continued = line.endswith("\\")
-    return "\n".join(commands)
+        else:
+            output.append(line)
+    return commands, output
+
+
+def strip_prompts(code: str) -> str:
+    """Commands of a console block: ``$ `` prompts removed, output lines dropped.
+
+    A block without any ``$ `` prompt is taken as commands only.
+    """
+    commands, _output = split_console(code)
+    return "\n".join(commands) if commands else code
 
 
 def tool_vocabulary(tools: Iterable[Tool]) -> dict[str, str]:
