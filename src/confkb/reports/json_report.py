@@ -153,6 +153,7 @@ def write_results(summary: RunSummary, path: Path) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; reports are for everyone to read
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(render_results(summary))

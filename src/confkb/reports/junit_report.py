@@ -104,6 +104,7 @@ def write_junit(summary: RunSummary, path: Path) -> None:
     """Write the JUnit XML of a run atomically; the folder is created when missing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; reports are for everyone to read
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(junit_xml(summary))

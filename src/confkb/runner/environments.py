@@ -144,6 +144,7 @@ class Environments:
         self._hashes: dict[str, str] = {}
         self._ready: dict[str, tuple[str, str]] = {}
         self._host: dict[str, bytes] | None = None
+        self.built: list[str] = []
 
     def names(self) -> list[str]:
         """Names of the environments defined."""
@@ -231,7 +232,17 @@ class Environments:
         if image_id is None:
             image_id = str(self.client.images.get(ref).id)
         self.say(f"built environment {name} ({image_id[:19]})")
+        self.built.append(name)
         return image_id
+
+    def prune_replaced(self) -> None:
+        """Remove environment images that a rebuild replaced (untagged, not in use)."""
+        if not self.built:
+            return
+        try:
+            self.client.images.prune(filters={"dangling": True, "label": "confkb.owner=confkb-env"})
+        except docker.errors.APIError:
+            pass  # another prune is running, or an image is in use: next time
 
     def ensure_base(self) -> str:
         """Make the base image when it is missing; returns its id."""

@@ -240,6 +240,7 @@ def _run_with_engine(engine: Engine, plans: list[ScenarioPlan], settings: Runner
                     finish(cached)
                 else:
                     pending.append((plan, resolved, key))
+            environments.prune_replaced()
             pending.sort(key=lambda item: -item[0].weight)  # slowest first: shorter makespan
             with ThreadPoolExecutor(max_workers=settings.jobs, thread_name_prefix="confkb") as pool:
                 futures: dict[Future, tuple[ScenarioPlan, str]] = {
