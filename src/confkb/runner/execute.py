@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 import queue
-import re
 import secrets
 import tarfile
 import threading
 import time
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import docker
@@ -24,52 +22,15 @@ from confkb.runner.markers import Event, MarkerSplitter
 from confkb.runner.plan import IN_PROCESS, ScenarioPlan, Step
 from confkb.runner.sandbox import RunIdentity, SandboxLimits, snippet_host_config
 from confkb.runner.services import Pod, ServiceError
+from confkb.runner.verdict import failed_command, judge, key_line, make_result, now_iso, settle_writes
+
+__all__ = ["Resolved", "ScenarioContext", "failed_command", "key_line", "now_iso", "run_plan"]
 
 # Starts bash when the image has it (state files and `set -e` behave as authors expect),
 # the POSIX shell otherwise (busybox images, scratch-like tool images with /bin/sh).
 _BOOT = 'if command -v bash >/dev/null 2>&1; then exec bash -c "$1"; fi; exec sh -c "$1"'
 _BOOT_FILE = ('if command -v bash >/dev/null 2>&1; then exec bash /workspace/.confkb-driver.sh; fi; '
               'exec sh /workspace/.confkb-driver.sh')
-_FORK_FAILED = re.compile(r"fork: (retry: )?Resource temporarily unavailable|Cannot fork|can't fork", re.I)
-_ERRORISH = re.compile(r"error|fail|cannot|can't|not found|no such|denied|invalid|unknown|refused|"
-                       r"requires|unexpected|missing|exit code|not permitted", re.I)
-_NOT_LOCAL = re.compile(r"Unable to find image '(?P<image>[^']+)' locally")
-_PULL_FAILED = re.compile(r"(Error response from daemon|error pulling image|failed to resolve).*"
-                          r"(dial tcp|no such host|i/o timeout|network is unreachable|pull access denied|"
-                          r"connection refused|server misbehaving)", re.I)
-_RANK = {Status.PASSED: 0, Status.SKIPPED: 0, Status.NOT_RUN: 1, Status.FAILED: 2,
-         Status.TIMED_OUT: 3, Status.HARNESS_ERROR: 4}
-
-
-def now_iso() -> str:
-    """The current UTC time, ISO 8601 with a ``Z``."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-_TRAP = re.compile(r"^confkb: line (?P<line>\d+) of the block: `(?P<command>.*)` exited with (?P<code>\d+)$")
-
-
-def failed_command(output: str) -> str:
-    """``line 2 (`false`)`` from the ERR trap's last report, or empty."""
-    for line in reversed(output.splitlines()):
-        match = _TRAP.match(line.strip())
-        if match:
-            command = match.group("command")
-            command = command if len(command) <= 120 else command[:119] + "…"
-            return f"line {match.group('line')} of the block (`{command}`)"
-    return ""
-
-
-def key_line(output: str) -> str:
-    """The line of a failed block's output most likely to say what went wrong."""
-    lines = [line.strip() for line in output.splitlines()
-             if line.strip() and not set(line.strip()) <= set("-=") and not _TRAP.match(line.strip())]
-    for line in reversed(lines[-15:]):
-        if _ERRORISH.search(line):
-            return line[:300]
-    return lines[-1][:300] if lines else ""
-
-
 @dataclass(frozen=True)
 class Resolved:
     """A plan's images, resolved once (they are part of the cache key too).
@@ -114,15 +75,8 @@ class ScenarioContext:
     resolver: ImageResolver | None = None
 
 
-def _result(step: Step, status: Status, reason: str = "", *, ctx: ScenarioContext,
-            environment: str = "", exit_code: int | None = None, duration: float = 0.0,
-            output: str = "") -> Result:
-    s = step.snippet
-    return Result(
-        snippet_id=s.id, path=s.path, line=s.line, hash=s.hash, status=status, reason=reason,
-        exit_code=exit_code, duration=round(duration, 3), output=output, environment=environment,
-        finished_at=now_iso(), lint=ctx.lint.get(s.id, ()), tools=s.tools,
-    )
+def _result(step: Step, status: Status, reason: str = "", *, ctx: ScenarioContext, **fields) -> Result:
+    return make_result(step, status, reason, lint=ctx.lint.get(step.snippet.id, ()), **fields)
 
 
 def _files_archive(plan: ScenarioPlan, root: Path) -> bytes:
@@ -186,29 +140,8 @@ def run_plan(plan: ScenarioPlan, resolved: Resolved, ctx: ScenarioContext) -> li
 
     if runnable:
         results.update(_run_container(plan, resolved, runnable, ctx))
-    _settle_writes(plan, results)
+    settle_writes(plan, results)
     return [results[i] for i in range(len(plan.steps))]
-
-
-def _settle_writes(plan: ScenarioPlan, results: dict[int, Result]) -> None:
-    """A ``file=`` block's status follows the blocks after it that use it."""
-    for index, step in enumerate(plan.steps):
-        result = results.get(index)
-        if step.action != "write" or step.build_after_write or result is None or result.status is not Status.PASSED:
-            continue
-        later = [results[j] for j, s in enumerate(plan.steps) if j > index and s.action == "run" and j in results]
-        name = step.snippet.directives.file
-        if not later:
-            if step.snippet.kind in {"yaml", "json"}:
-                continue  # parsed at planning time: passed stands
-            results[index] = replace(result, status=Status.SKIPPED,
-                                     reason=f"written to the workspace as {name}; no later block of the scenario runs")
-            continue
-        worst = max(later, key=lambda r: _RANK[r.status])
-        if worst.status is not Status.PASSED:
-            results[index] = replace(result, status=worst.status,
-                                     reason=f"written to the workspace as {name}; {worst.snippet_id}, "
-                                            f"which uses it, {worst.status.value}: {worst.reason}")
 
 
 def _run_container(plan: ScenarioPlan, resolved: Resolved, runnable: list[tuple[int, Step]],
@@ -284,23 +217,24 @@ def _run_container(plan: ScenarioPlan, resolved: Resolved, runnable: list[tuple[
         output = splitter.output(index)
         began = watch.begins.get(index)
         duration = ((end.at if end else time.monotonic()) - began) if began is not None else 0.0
-        common = dict(ctx=ctx, environment=env_label, duration=duration, output=output)
+        common = dict(lint=ctx.lint.get(step.snippet.id, ()), environment=env_label, duration=duration,
+                      output=output)
         if blocker is not None and began is None:
             result = _result(step, Status.NOT_RUN, f"an earlier block of the scenario "
                              f"({blocker.snippet_id}) {blocker.status.value}", ctx=ctx,
                              environment=env_label)
         elif end is not None:
-            result = _judge(step, end, output, limits, common, plan, ctx)
+            result = judge(step, end, output, limits, common, plan, ctx.resolver)
         elif began is not None and timed_out == index:
-            result = _result(step, Status.TIMED_OUT, f"did not finish within {step.snippet.directives.timeout} s; "
-                             "the container was killed", **common)
+            result = make_result(step, Status.TIMED_OUT, f"did not finish within "
+                                 f"{step.snippet.directives.timeout} s; the container was killed", **common)
         elif ctx.cancel.is_set():
-            result = _result(step, Status.HARNESS_ERROR, "interrupted", **common)
+            result = make_result(step, Status.HARNESS_ERROR, "interrupted", **common)
         elif began is not None and state.get("OOMKilled"):
-            result = _result(step, Status.FAILED, f"killed: out of memory (limit {limits.memory})", **common)
+            result = make_result(step, Status.FAILED, f"killed: out of memory (limit {limits.memory})", **common)
         elif began is not None:
-            result = _result(step, Status.FAILED, "the container stopped during this block "
-                             f"(exit code {state.get('ExitCode', '?')}): {key_line(output)}", **common)
+            result = make_result(step, Status.FAILED, "the container stopped during this block "
+                                 f"(exit code {state.get('ExitCode', '?')}): {key_line(output)}", **common)
         else:
             pre = key_line(splitter.preamble.text())
             result = _result(step, Status.HARNESS_ERROR,
@@ -310,52 +244,6 @@ def _run_container(plan: ScenarioPlan, resolved: Resolved, runnable: list[tuple[
             blocker = result
         out[index] = result
     return out
-
-
-def _unpulled_image(output: str, plan: ScenarioPlan, ctx: ScenarioContext, step: Step,
-                    end: Event, common: dict) -> Result | None:
-    """A block that failed because its Docker daemon could not pull an image.
-
-    The image was not listed in ``images=``. If it cannot be had here either, the block is
-    *not run* (like any snippet whose image is missing); if it could have been preloaded,
-    the block *failed*, with the fix.
-    """
-    found = _NOT_LOCAL.search(output)
-    if "docker" not in plan.needs or not found or not _PULL_FAILED.search(output):
-        return None
-    image = found.group("image")
-    choice = ctx.resolver.resolve(image) if ctx.resolver else None
-    if choice is not None and choice.available:
-        return _result(step, Status.FAILED, f"image {image} is available here ({choice.how}) but was not "
-                       "preloaded into the scenario's Docker daemon: add it to images=",
-                       exit_code=end.exit_code, **common)
-    reason = choice.how if choice else f"image {image} is not available here: the scenario's daemon could not pull it"
-    return _result(step, Status.NOT_RUN, reason, exit_code=end.exit_code, **common)
-
-
-def _judge(step: Step, end: Event, output: str, limits: SandboxLimits, common: dict,
-           plan: ScenarioPlan, ctx: ScenarioContext) -> Result:
-    d = step.snippet.directives
-    expect = 0 if step.action == "write" else d.expect_exit
-    if end.refused or _FORK_FAILED.search(output):
-        refused = f"{end.refused} forks refused" if end.refused else "fork failed"
-        return _result(step, Status.FAILED, f"processes hit the limit of {limits.pids} ({refused})",
-                       exit_code=end.exit_code, **common)
-    if end.exit_code != expect:
-        unpulled = _unpulled_image(output, plan, ctx, step, end, common)
-        if unpulled is not None:
-            return unpulled
-        line, where = key_line(output), failed_command(output)
-        if end.exit_code == 137 and "Killed" in output or (end.exit_code == 137 and not line):
-            # SIGKILL from inside the sandbox: the kernel's OOM killer, at the memory limit.
-            line = f"killed (SIGKILL), most likely at the memory limit of {limits.memory}"
-        return _result(step, Status.FAILED, f"exit code {end.exit_code}, expected {expect}"
-                       + (f" at {where}" if where else "") + (f": {line}" if line else ""),
-                       exit_code=end.exit_code, **common)
-    if d.expect_output and step.action == "run" and not re.search(d.expect_output, output, re.MULTILINE):
-        return _result(step, Status.FAILED, f"output does not match expect-output /{d.expect_output}/",
-                       exit_code=end.exit_code, **common)
-    return _result(step, Status.PASSED, exit_code=end.exit_code, **common)
 
 
 def _read(stream, splitter: MarkerSplitter) -> None:
