@@ -6,8 +6,9 @@ Modules, in the order a run uses them: :mod:`~confkb.runner.settings` (what to d
 :mod:`~confkb.runner.environments` and :mod:`~confkb.runner.images` (images),
 :mod:`~confkb.runner.cache`, :mod:`~confkb.runner.services` and
 :mod:`~confkb.runner.sandbox` (the containers), :mod:`~confkb.runner.driver` and
-:mod:`~confkb.runner.markers` (running blocks in order), :mod:`~confkb.runner.execute` and :mod:`~confkb.runner.verdict`
-(results), :mod:`~confkb.runner.run` (the whole run).
+:mod:`~confkb.runner.markers` (running blocks in order), :mod:`~confkb.runner.execute`
+and :mod:`~confkb.runner.verdict` (results), :mod:`~confkb.runner.lint` (shellcheck),
+:mod:`~confkb.runner.shard` (splitting a run), :mod:`~confkb.runner.run` (the whole run).
 """
 
 from __future__ import annotations
