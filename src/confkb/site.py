@@ -13,8 +13,7 @@ from pathlib import Path
 from confkb.catalog import Catalog, build_catalog
 from confkb.content import load_content
 from confkb.model import CATEGORIES
-from confkb.pages import Page, Verification, build_pages
-from confkb.pages import common
+from confkb.pages import Page, Verification, build_pages, common
 
 GUIDE_ORDER = ["authoring.md", "formats.md", "schema.md", "snippet-runner.md", "ci.md", "links.md", "about.md"]
 
