@@ -213,7 +213,7 @@ def verified_site(verified_kb: Path) -> Iterator[Served]:
         yield served
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the whole run (skips, or fails under CONFKB_REQUIRE_BROWSER=1)."""
     missing = _browser_missing()

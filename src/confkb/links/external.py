@@ -341,4 +341,14 @@ def check_urls(
     """Check ``urls`` (each once) and return the outcome per URL; blocks until done."""
     if not urls:
         return {}
-    return asyncio.run(ExternalChecker(config, fetcher).check_all(urls, progress))
+    checker = ExternalChecker(config, fetcher)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(checker.check_all(urls, progress))
+    # Called from code that already runs an event loop (a notebook, an async test harness):
+    # asyncio.run() would refuse, so run the check on a loop of its own in a worker thread.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, checker.check_all(urls, progress)).result()
