@@ -132,6 +132,11 @@ def test_search_index_finds_the_key_tools(built_site: Path) -> None:
         entries = [d for d in docs if d["location"].startswith(f"tools/{tool_id}/")]
         assert entries, tool_id
         assert any(word in (d["title"] + d["text"]) for d in entries), tool_id
+    # Every alias is on its tool's page, so searching an alias finds the tool.
+    for tool in load_content(REPO).kb.tools:
+        text = " ".join(d["title"] + " " + d["text"] for d in docs if d["location"].startswith(f"tools/{tool.id}/"))
+        for alias in tool.aliases:
+            assert alias in text, (tool.id, alias)
     # Speaker names are searchable on talk pages.
     assert any("Nicholas Dille" in d["text"] for d in docs if d["location"].startswith("talks/"))
 
