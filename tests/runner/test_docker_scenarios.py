@@ -7,8 +7,8 @@ import io
 import pytest
 
 from confkb.results.model import Status
-from confkb.snippets.extract import snippets_from_markdown
 from confkb.runner import run_snippets
+from confkb.snippets.extract import snippets_from_markdown
 
 from .conftest import REPO, leftovers
 

@@ -24,7 +24,6 @@ from confkb.snippets.extract import strip_prompts
 
 from .helpers import scenario, snippet
 
-
 # --- cache key ----------------------------------------------------------------------------
 
 def _resolved(env_id: str = "sha256:env1", images: dict | None = None) -> Resolved:

@@ -10,7 +10,7 @@ concurrent run on the same engine) are left alone.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 import docker
 import docker.errors

@@ -15,9 +15,10 @@ Resolution order (the first that applies wins; nothing is read at import time):
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import docker
 import docker.errors

@@ -21,9 +21,9 @@ import subprocess
 import tarfile
 import tempfile
 import threading
+from collections.abc import Callable
 from configparser import ConfigParser
 from pathlib import Path
-from typing import Callable
 
 import docker
 import docker.errors

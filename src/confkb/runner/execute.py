@@ -22,7 +22,14 @@ from confkb.runner.markers import Event, MarkerSplitter
 from confkb.runner.plan import IN_PROCESS, ScenarioPlan, Step
 from confkb.runner.sandbox import RunIdentity, SandboxLimits, snippet_host_config
 from confkb.runner.services import Pod, ServiceError
-from confkb.runner.verdict import failed_command, judge, key_line, make_result, now_iso, settle_writes
+from confkb.runner.verdict import (
+    failed_command,
+    judge,
+    key_line,
+    make_result,
+    now_iso,
+    settle_writes,
+)
 
 __all__ = ["Resolved", "ScenarioContext", "failed_command", "key_line", "now_iso", "run_plan"]
 

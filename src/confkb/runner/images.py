@@ -15,9 +15,9 @@ import re
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 import docker.errors
 import requests.exceptions
@@ -114,7 +114,7 @@ def _pull_failure(exc: Exception) -> str:
     text = str(getattr(exc, "explanation", None) or exc)
     text = " ".join(text.split())
     network = re.search(r"no such host|dial tcp|i/o timeout|connection refused|network is unreachable|"
-                        r"TLS handshake|server misbehaving|Temporary failure", text, re.I)
+                        r"TLS handshake|server misbehaving|Temporary failure", text, re.IGNORECASE)
     short = text if len(text) <= 220 else text[:219] + "…"
     if network:
         return f"no registry reachable (pull failed: {short})"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import fnmatch
 import signal
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 from confkb.reports.json_report import count_statuses
 from confkb.reports.terminal import Progress
@@ -94,7 +94,7 @@ def _interruptible() -> Iterator[None]:
         yield
         return
 
-    def stop(signum, frame):  # noqa: ARG001 - signal handler signature
+    def stop(signum, frame):
         raise KeyboardInterrupt(f"signal {signum}")
 
     previous = signal.signal(signal.SIGTERM, stop)

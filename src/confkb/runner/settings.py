@@ -21,9 +21,10 @@ Environment variables: ``CONFKB_ENGINE``, ``CONFKB_JOBS``, ``CONFKB_ENVS``,
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 

@@ -8,7 +8,8 @@ snippets never moves it, so each shard's cache stays warm.
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable, TypeVar
+from collections.abc import Iterable
+from typing import TypeVar
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from confkb.results.model import Result, Status
 from confkb.runner.images import ImageResolver
@@ -12,20 +12,20 @@ from confkb.runner.markers import Event
 from confkb.runner.plan import ScenarioPlan, Step
 from confkb.runner.sandbox import SandboxLimits
 
-_FORK_FAILED = re.compile(r"fork: (retry: )?Resource temporarily unavailable|Cannot fork|can't fork", re.I)
+_FORK_FAILED = re.compile(r"fork: (retry: )?Resource temporarily unavailable|Cannot fork|can't fork", re.IGNORECASE)
 _ERRORISH = re.compile(r"error|fail|cannot|can't|not found|no such|denied|invalid|unknown|refused|"
-                       r"requires|unexpected|missing|exit code|not permitted", re.I)
+                       r"requires|unexpected|missing|exit code|not permitted", re.IGNORECASE)
 _NOT_LOCAL = re.compile(r"Unable to find image '(?P<image>[^']+)' locally")
 _PULL_FAILED = re.compile(r"(Error response from daemon|error pulling image|failed to resolve).*"
                           r"(dial tcp|no such host|i/o timeout|network is unreachable|pull access denied|"
-                          r"connection refused|server misbehaving)", re.I)
+                          r"connection refused|server misbehaving)", re.IGNORECASE)
 _RANK = {Status.PASSED: 0, Status.SKIPPED: 0, Status.NOT_RUN: 1, Status.FAILED: 2,
          Status.TIMED_OUT: 3, Status.HARNESS_ERROR: 4}
 
 
 def now_iso() -> str:
     """The current UTC time, ISO 8601 with a ``Z``."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 _TRAP = re.compile(r"^confkb: line (?P<line>\d+) of the block: `(?P<command>.*)` exited with (?P<code>\d+)$")
