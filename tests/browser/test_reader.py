@@ -240,3 +240,27 @@ def test_screenshot(reader: Reader, site: Served, name: str, path: str) -> None:
     target = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
+
+
+def test_snippet_catalogue_filters_by_status_and_tool(
+    verified_reader: Reader, verified_site: Served, verified_content: Content
+) -> None:
+    """The catalogue lists every runnable snippet; the two filters narrow the rows."""
+    page = verified_reader.open(verified_site.at("snippets/"))
+    rows = page.locator("table.confkb-catalogue tbody tr")
+    runnable = [s for s in verified_content.snippets if s.kind != "text"]
+    assert rows.count() == len(runnable)
+
+    page.select_option("#confkb-filter-status", "passed")
+    visible = page.locator("table.confkb-catalogue tbody tr:not([hidden])")
+    passed = visible.count()
+    assert 0 < passed < len(runnable)
+    assert all(s == "passed" for s in visible.evaluate_all("rs => rs.map(r => r.dataset.status)"))
+    assert page.locator("#confkb-filter-count").inner_text() == f"{passed} of {len(runnable)} shown"
+
+    page.select_option("#confkb-filter-status", "")
+    page.select_option("#confkb-filter-tool", "buildkit")
+    expected = sum(1 for s in runnable if "buildkit" in s.tools)
+    assert expected and visible.count() == expected
+    for tools in visible.evaluate_all("rs => rs.map(r => r.dataset.tools)"):
+        assert "buildkit" in tools.split()
