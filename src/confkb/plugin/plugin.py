@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from confkb.pages.html import compact_html
 from confkb.problems import ContentError
 from confkb.site import SitePlan, manifest, prepare_site
 
@@ -31,6 +32,7 @@ class ConfkbConfig(Config):
     tools_dir = c.Type(str, default="tools")
     results = c.Type(str, default=".confkb/results.json")
     nav = c.Type(bool, default=True)
+    compact_html = c.Type(bool, default=True)
 
 
 class ConfkbPlugin(BasePlugin[ConfkbConfig]):
@@ -99,6 +101,11 @@ class ConfkbPlugin(BasePlugin[ConfkbConfig]):
             if results.parent.is_dir():
                 server.watch(str(results.parent))
         return server
+
+    def on_post_page(self, output: str, *, page, config):  # type: ignore[no-untyped-def]
+        if self.config.enabled and self.config.compact_html:
+            return compact_html(output)
+        return output
 
     def on_post_build(self, *, config):  # type: ignore[no-untyped-def]
         if not self.config.enabled or self.plan is None:
