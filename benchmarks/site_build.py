@@ -8,7 +8,7 @@ validation; only the site name, folders and plugins differ), and then:
 
 1. builds it with the ``confkb`` plugin (``mkdocs build --strict``), and builds the same pages
    as static Markdown with plain mkdocs-material: ``confkb render --out`` first (not timed),
-   then a ``mkdocs.yml`` without the plugin, with the navigation from ``nav.json``, the
+   then a ``mkdocs.yml`` without the plugin, with the plugin's navigation, the
    plugin's CSS and JavaScript as ``extra_css``/``extra_javascript`` and the speaker pages as
    ``not_in_nav``, exactly as the plugin hands them to MkDocs. The two builds alternate,
    ``--repeat`` times each, every one in a fresh process; the table shows the medians;
@@ -16,14 +16,22 @@ validation; only the site name, folders and plugins differ), and then:
 3. the size of ``search/search_index.json``;
 4. how the build time grows from the smallest to the largest size, per talk.
 
-It also times confkb's own phases in this process (load, catalog, pages, nav), which is the
-work the plugin adds to a build before MkDocs sees any page.
+It also times confkb's own phases in this process (load, catalog, pages, nav; CPU seconds),
+which is the work the plugin adds to a build before MkDocs sees any page.
 
 Usage::
 
-    .venv/bin/python benchmarks/site_build.py                       # 1,000 and 10,000 talks
+    .venv/bin/python benchmarks/site_build.py              # 1,000 and 10,000 talks, 2 builds each
     .venv/bin/python benchmarks/site_build.py --sizes 1000 --repeat 3
     .venv/bin/python benchmarks/site_build.py --sizes 200 --repeat 1 --keep /tmp/kb  # keep files
+    .venv/bin/python benchmarks/site_build.py --sizes 500,1000 --add-feature navigation.sections
+
+``--drop-feature`` and ``--add-feature`` change the theme features of both builds, to measure
+a change of config. With ``navigation.sections`` every page carries every talk in its
+navigation: 10,000 talks would then take hours per build and tens of GB of HTML. Without it,
+10,000 talks take about 15 minutes per build and 3 GB per site on 2 cores. The plain build
+gets no HTML compaction (the plugin's ``compact_html``), so its pages are larger. See
+benchmarks/README.md for figures.
 
 Goals: plugin/plain <= 1.2 at 1,000 talks; HTML <= 60 KB per page; per-talk build time
 roughly constant from 1,000 to 10,000 talks.
@@ -462,19 +470,29 @@ def _without_plugin(plugins_block: str, name: str) -> str:
     return "\n".join(out)
 
 
-def mkdocs_configs(repo_config: Path, drop_features: list[str] | None = None) -> tuple[str, str]:
+def mkdocs_configs(repo_config: Path, features: list[str] | None = None) -> tuple[str, str]:
     """The plugin build's and the plain build's ``mkdocs.yml`` (the plain one without nav yet).
 
     Args:
         repo_config: The repository's ``mkdocs.yml``; theme, Markdown extensions and
             validation come from it.
-        drop_features: Theme features to take out of both (to measure a change of config).
+        features: Theme features to take out of both (``-name``) or to add to both
+            (``+name``), to measure a change of config.
     """
     text = repo_config.read_text(encoding="utf-8")
-    for feature in drop_features or []:
-        text, found = re.subn(rf"(?m)^[ \t]*- {re.escape(feature)}[ \t]*\n", "", text)
-        if not found:
-            sys.exit(f"--drop-feature {feature}: no such theme feature in {repo_config}")
+    for change in features or []:
+        feature = change[1:]
+        listed = re.search(rf"(?m)^([ \t]*)- {re.escape(feature)}[ \t]*\n", text)
+        if change.startswith("-"):
+            if not listed:
+                sys.exit(f"--drop-feature {feature}: no such theme feature in {repo_config}")
+            text = text.replace(listed.group(0), "", 1)
+        elif not listed:
+            text, found = re.subn(r"(?m)^(  features:\n)", rf"\1    - {feature}\n", text, count=1)
+            if not found:
+                sys.exit(
+                    f"--add-feature {feature}: no 'features:' list under theme in {repo_config}"
+                )
     blocks = _top_blocks(text)
     mine = {
         "site_name",
@@ -564,25 +582,25 @@ def html_sizes(site: Path) -> dict[str, list[tuple[int, str]]]:
 
 
 def confkb_phases(root: Path, docs_pages: list[str]) -> tuple[dict[str, float], list]:
-    """Seconds of each confkb phase, in this process (what the plugin does in on_config), and the nav."""
+    """CPU seconds of each confkb phase, in this process (what the plugin does in on_config), and the nav."""
     from confkb.catalog import build_catalog
     from confkb.content import load_content
     from confkb.pages import Verification, build_pages
     from confkb.site import build_nav
 
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     content = load_content(root)
-    t1 = time.perf_counter()
+    t1 = time.process_time()
     catalog = build_catalog(content)
-    t2 = time.perf_counter()
+    t2 = time.process_time()
     build_pages(catalog, Verification(), site_title="Benchmark knowledge base")
-    t3 = time.perf_counter()
+    t3 = time.process_time()
     nav = build_nav(catalog, docs_pages)
-    t4 = time.perf_counter()
+    t4 = time.process_time()
     return {"load": t1 - t0, "catalog": t2 - t1, "pages": t3 - t2, "nav": t4 - t3}, nav
 
 
-def run_size(work: Path, talks: int, repeat: int, drop_features: list[str], log) -> SizeResult:  # type: ignore[no-untyped-def]
+def run_size(work: Path, talks: int, repeat: int, features: list[str], log) -> SizeResult:  # type: ignore[no-untyped-def]
     spec = spec_for(talks)
     base = work / f"n{talks}"
     shutil.rmtree(base, ignore_errors=True)
@@ -591,7 +609,12 @@ def run_size(work: Path, talks: int, repeat: int, drop_features: list[str], log)
         f"[{talks}] generating {spec.events} events x {spec.per_event} talks, {spec.tools} tools in {base}"
     )
     counts = write_kb(kb, spec)
-    with_plugin, plain_config = mkdocs_configs(REPO / "mkdocs.yml", drop_features)
+    with_plugin, plain_config = mkdocs_configs(REPO / "mkdocs.yml", features)
+    if talks > 2000 and re.search(r"(?m)^\s*- navigation\.sections\s*$", with_plugin):
+        log(
+            f"[{talks}] warning: with navigation.sections every page lists every talk; this size "
+            "may take hours and tens of GB"
+        )
     (kb / "mkdocs.yml").write_text(with_plugin, encoding="utf-8")
     result = SizeResult(spec, counts)
 
@@ -654,7 +677,7 @@ def _size(n: float) -> str:
     return f"{n / 1024 / 1024:,.1f} MB" if n >= 1024 * 1024 else _kb(n)
 
 
-def report(results: list[SizeResult], repeat: int, drop_features: list[str]) -> str:
+def report(results: list[SizeResult], repeat: int, features: list[str]) -> str:
     lines: list[str] = []
     add = lines.append
     add(
@@ -663,7 +686,7 @@ def report(results: list[SizeResult], repeat: int, drop_features: list[str]) -> 
     )
     add(
         "Config: the repository's mkdocs.yml"
-        + (f" without theme feature(s) {', '.join(drop_features)}" if drop_features else "")
+        + (f", theme features changed: {', '.join(features)}" if features else "")
         + "\n"
     )
     add("Knowledge bases")
@@ -700,7 +723,7 @@ def report(results: list[SizeResult], repeat: int, drop_features: list[str]) -> 
             f"{', '.join(f'{x.wall:.1f}/{x.cpu:.1f}' for x in r.plugin)}; "
             f"plain {', '.join(f'{x.wall:.1f}/{x.cpu:.1f}' for x in r.plain)}"
         )
-    add("\n   confkb's own phases, in-process seconds (the plugin runs them in on_config)")
+    add("\n   confkb's own phases, in-process CPU seconds (the plugin runs them in on_config)")
     add(
         f"  {'talks':>7} {'load':>7} {'catalog':>7} {'pages':>7} {'nav':>7} {'total':>7} "
         f"{'of plugin build CPU':>20}"
@@ -772,11 +795,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--drop-feature",
+        dest="features",
         action="append",
+        type=lambda name: f"-{name}",
         default=[],
         metavar="FEATURE",
-        help="take a theme feature out of the repository's config, for both builds "
-        "(repeatable), e.g. navigation.sections",
+        help="take a theme feature out of the repository's config, for both builds (repeatable)",
+    )
+    parser.add_argument(
+        "--add-feature",
+        dest="features",
+        action="append",
+        type=lambda name: f"+{name}",
+        metavar="FEATURE",
+        help="add a theme feature to the repository's config, for both builds (repeatable), "
+        "e.g. navigation.sections",
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -789,10 +822,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results = []
         for n in sizes:
-            results.append(run_size(work, n, args.repeat, args.drop_feature, log))
+            results.append(run_size(work, n, args.repeat, args.features, log))
             if not args.keep:  # a large size's sites take gigabytes
                 shutil.rmtree(work / f"n{n}", ignore_errors=True)
-        print(report(results, args.repeat, args.drop_feature))
+        print(report(results, args.repeat, args.features))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
