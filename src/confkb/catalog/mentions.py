@@ -29,22 +29,51 @@ class Mention:
     sentence: str
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_BEFORE = re.compile(r"[\w/.@-]")
+_AFTER = re.compile(r"[\w/@-]|\.\w")
+
+
 class ToolMatcher:
-    """Matches any tool name or alias as a whole word, longest name first."""
+    """Matches any tool name or alias as a whole word, longest name first.
+
+    Names are indexed by their first word, so a text is scanned once word by word instead
+    of trying hundreds of alternatives at every position.
+    """
 
     def __init__(self, tools: Iterable[Tool]) -> None:
         self.by_name: dict[str, str] = {}
         for tool in tools:
             for name in tool.prose_names:
                 self.by_name.setdefault(name, tool.id)
-        names = sorted(self.by_name, key=len, reverse=True)
-        alternatives = "|".join(re.escape(n) for n in names) or r"(?!x)x"
+        self.by_first: dict[str, list[str]] = {}
+        for name in sorted(self.by_name, key=len, reverse=True):
+            first = _TOKEN.match(name)
+            if first and first.start() == 0:
+                self.by_first.setdefault(first.group(0), []).append(name)
+
+    def _whole_word(self, text: str, start: int, end: int) -> bool:
         # Not part of a longer word, path, id or domain ("k3s-io", "trivy.dev", "docs/oras").
-        self.pattern = re.compile(rf"(?<![\w/.@-])({alternatives})(?![\w/@-]|\.\w)")
+        if start and _BEFORE.match(text[start - 1]):
+            return False
+        return not _AFTER.match(text, end)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, tool_id)`` of every tool name in a prose text."""
-        return [(m.start(), m.end(), self.by_name[m.group(1)]) for m in self.pattern.finditer(text)]
+        found: list[tuple[int, int, str]] = []
+        pos = 0
+        for token in _TOKEN.finditer(text):
+            start = token.start()
+            names = self.by_first.get(token.group(0))
+            if start < pos or not names:
+                continue
+            for name in names:
+                end = start + len(name)
+                if text.startswith(name, start) and self._whole_word(text, start, end):
+                    found.append((start, end, self.by_name[name]))
+                    pos = end
+                    break
+        return found
 
 
 def _sentence(line: str, start: int) -> str:

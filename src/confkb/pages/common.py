@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import posixpath
 from dataclasses import dataclass, field
@@ -85,9 +86,19 @@ SNIPPETS_PATH = "snippets/index.md"
 HOME_PATH = "index.md"
 
 
+@functools.lru_cache(maxsize=65536)
 def rel(from_path: str, to_path: str) -> str:
-    """A relative Markdown link from one docs page to another (MkDocs checks and rewrites it)."""
-    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    """A relative Markdown link from one docs page to another (MkDocs checks and rewrites it).
+
+    Both paths are normalised docs paths (no ``.`` or ``..`` parts), so plain string work
+    does what ``posixpath.relpath`` does, without its file-system normalisation per call.
+    """
+    start = from_path.split("/")[:-1]
+    target = to_path.split("/")
+    common = 0
+    while common < len(start) and common < len(target) - 1 and start[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:])
 
 
 def page_url(path: str, directory_urls: bool = True) -> str:
