@@ -30,7 +30,8 @@ def test_minimal_kb_loads(minimal_kb: Path) -> None:
     kaniko = next(t for t in kb.tools if t.id == "kaniko")
     assert kaniko.status.is_retired and kaniko.status.since == dt.date(2025, 6, 3)
     ids = [s.id for s in content.snippets]
-    assert ids == ["trivy-scan", "scanning-images-2", "container-tests-1", "trivy-version"]
+    assert ids == ["trivy-scan", "demo-conf-2024.scanning-images-2", "demo-conf-2024.container-tests-1",
+                   "trivy-version"]
     console = content.snippets[1]
     assert console.code == "echo hello" and console.kind == "shell"
     assert content.snippets[0].line == 21 and content.snippets[0].tools == ("trivy",)

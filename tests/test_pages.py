@@ -22,13 +22,13 @@ def _verification() -> Verification:
     content = load_content(SAMPLES / "kb-minimal")
     by_id = {s.id: s for s in content.snippets}
     scan = by_id["trivy-scan"]
-    echo = by_id["scanning-images-2"]
+    echo = by_id["demo-conf-2024.scanning-images-2"]
     return Verification(
         results={
             "trivy-scan": Result(scan.id, scan.path, scan.line, scan.hash, Status.NOT_RUN,
                                  reason="image aquasec/trivy:0.56.2 is not available here",
                                  finished_at="2026-11-28T06:00:00Z"),
-            "scanning-images-2": Result(echo.id, echo.path, echo.line, echo.hash, Status.PASSED,
+            "demo-conf-2024.scanning-images-2": Result(echo.id, echo.path, echo.line, echo.hash, Status.PASSED,
                                         exit_code=0, environment="shell@sha256:abc",
                                         finished_at="2026-11-28T06:00:01Z"),
             "trivy-version": Result("trivy-version", "tools/trivy.yml", 16, "stale", Status.PASSED),

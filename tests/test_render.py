@@ -42,3 +42,27 @@ def test_schema_command_points_at_shipped_schemas(capsys: pytest.CaptureFixture[
     assert Path(capsys.readouterr().out.strip()).is_file()
     assert main(["schema", "talk", "--print"]) == 0
     assert json.loads(capsys.readouterr().out)["title"].startswith("confkb talk")
+
+
+def test_navigation_groups_many_events_by_year(minimal_kb: Path) -> None:
+    """Past a dozen events the Events section is grouped by year, newest first."""
+    import shutil
+
+    from confkb.site import EVENTS_BEFORE_YEARS, build_nav
+
+    source = minimal_kb / "talks/demo-conf-2024"
+    for index in range(EVENTS_BEFORE_YEARS + 1):
+        year = 2010 + index % 3
+        target = minimal_kb / f"talks/conf-{index:02d}"
+        shutil.copytree(source, target)
+        event = (target / "event.yml").read_text(encoding="utf-8")
+        (target / "event.yml").write_text(event.replace("2024-05", f"{year}-05"), encoding="utf-8")
+        for talk in target.glob("*.md"):
+            text = talk.read_text(encoding="utf-8").replace("2024-05", f"{year}-05")
+            talk.write_text(text.replace("id=trivy-scan ", ""), encoding="utf-8")  # explicit ids are unique
+    shutil.rmtree(source)
+    catalog = build_catalog(load_content(minimal_kb))
+    events = next(item["Events"] for item in build_nav(catalog, []) if "Events" in item)
+    assert [next(iter(item)) for item in events] == ["Overview", "2012", "2011", "2010"]
+    year_2012 = events[1]["2012"]
+    assert all(len(item) == 1 for item in year_2012) and len(year_2012) == 4

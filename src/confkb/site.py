@@ -15,6 +15,7 @@ from confkb.content import load_content
 from confkb.model import CATEGORIES
 from confkb.pages import Page, Verification, build_pages, common
 
+EVENTS_BEFORE_YEARS = 12  # more events than this are grouped by year in the navigation
 GUIDE_ORDER = ["authoring.md", "formats.md", "schema.md", "snippet-runner.md", "ci.md", "links.md", "about.md"]
 
 
@@ -54,10 +55,19 @@ def _guide(docs_pages: list[str]) -> list:
 
 def build_nav(catalog: Catalog, docs_pages: list[str]) -> list:
     """The site navigation: small at the top, grouped by event and category, pruned by the theme."""
-    events = [{"Overview": common.EVENTS_INDEX}]
+    events: list = [{"Overview": common.EVENTS_INDEX}]
+    by_year: dict[int, list] = {}
     for event in catalog.events.values():
         talks = [{t.title: common.talk_path(t)} for t in catalog.talks_by_event.get(event.id, [])]
-        events.append({event.name: [{"About the event": common.event_path(event.id)}, *talks]})
+        by_year.setdefault(event.start.year, []).append(
+            {event.name: [{"About the event": common.event_path(event.id)}, *talks]}
+        )
+    if len(catalog.events) > EVENTS_BEFORE_YEARS:
+        # With pruning, a page's sidebar then lists the years, the events of its year and
+        # the talks of its event: it stays small however many events there are.
+        events += [{str(year): items} for year, items in by_year.items()]
+    else:
+        events += [item for items in by_year.values() for item in items]
     tools = [{"By category": common.TOOLS_INDEX}]
     for category, members in catalog.tools_by_category.items():
         tools.append({CATEGORIES[category]: [{t.name: common.tool_path(t.id)} for t in members]})

@@ -214,7 +214,9 @@ def extract_snippets(kb: KnowledgeBase) -> tuple[list[Snippet], list[Problem]]:
             talk.fences,
             path=talk.source.path,
             owner=talk.id,
-            slug=talk.slug,
+            # Slugs are unique per event only ("keynote" in every event): the default id
+            # carries the event so that it is unique in the whole knowledge base.
+            slug=f"{talk.event_id}.{talk.slug}",
             vocabulary=vocabulary,
             base_dir=(root / talk.source.path).parent,
         )
