@@ -30,11 +30,10 @@ The format (``"format": "confkb-results"``, ``"version": 1``)::
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from confkb.reports.files import write_atomically
 from confkb.results.model import Result, RunSummary, Status
 
 FORMAT = "confkb-results"
@@ -151,16 +150,7 @@ def write_results(summary: RunSummary, path: Path) -> None:
         summary: The run to record.
         path: Target file; its folder is created when missing.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; reports are for everyone to read
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(render_results(summary))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, render_results(summary))
 
 
 def read_results(path: Path) -> RunSummary:

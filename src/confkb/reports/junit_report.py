@@ -8,12 +8,11 @@ attributes so CI annotations point at the fence in the Markdown file.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from pathlib import Path
 
+from confkb.reports.files import write_atomically
 from confkb.results.model import Result, RunSummary, Status
 
 # XML 1.0 cannot carry most control characters; snippet output sometimes does.
@@ -102,13 +101,4 @@ def junit_xml(summary: RunSummary) -> str:
 
 def write_junit(summary: RunSummary, path: Path) -> None:
     """Write the JUnit XML of a run atomically; the folder is created when missing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; reports are for everyone to read
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(junit_xml(summary))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, junit_xml(summary))
