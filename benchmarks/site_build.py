@@ -29,7 +29,7 @@ Usage::
 ``--drop-feature`` and ``--add-feature`` change the theme features of both builds, to measure
 a change of config. With ``navigation.sections`` every page carries every talk in its
 navigation: 10,000 talks would then take hours per build and tens of GB of HTML. Without it,
-10,000 talks take about 15 minutes per build and 3 GB per site on 2 cores. The plain build
+10,000 talks take 12-14 minutes per build and 0.7-2.8 GB per site on 2 cores. The plain build
 gets no HTML compaction (the plugin's ``compact_html``), so its pages are larger. See
 benchmarks/README.md for figures.
 
