@@ -1,4 +1,4 @@
-"""Indexes over a knowledge base: by event, speaker, tag, tool, category and language."""
+"""Indexes over a knowledge base: by event, speaker, tag, tool and category."""
 
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ class Catalog:
     talks_by_speaker: dict[str, list[Talk]] = field(default_factory=lambda: defaultdict(list))
     talks_by_tag: dict[str, list[Talk]] = field(default_factory=lambda: defaultdict(list))
     talks_by_tool: dict[str, list[Talk]] = field(default_factory=lambda: defaultdict(list))
-    talks_by_language: dict[str, list[Talk]] = field(default_factory=lambda: defaultdict(list))
     mentions_by_tool: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
     tools_by_talk: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     snippets_by_tool: dict[str, list[Snippet]] = field(default_factory=lambda: defaultdict(list))
@@ -57,7 +56,6 @@ def build_catalog(content: Content) -> Catalog:
     for talk in kb.talks:
         catalog.talks[talk.id] = talk
         catalog.talks_by_event[talk.event_id].append(talk)
-        catalog.talks_by_language[talk.language].append(talk)
         for speaker in talk.speakers:
             catalog.talks_by_speaker[speaker.id].append(talk)
         for tag in talk.tags:
